@@ -1,0 +1,145 @@
+"""Certificate PDF throughput: single renders and a class set in one file.
+
+Run from the repository root: ``.venv/bin/python bench/bench_certificates.py``.
+Figures go into the "certificates" section of docs/benchmarks.md.
+"""
+
+import importlib.util
+import os
+import statistics
+import sys
+import time
+from dataclasses import replace
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+import segno  # noqa: E402
+
+from bench._report import write_section  # noqa: E402
+from certificates.pdf import (  # noqa: E402
+    CertificateDocument,
+    render_certificate,
+    write_certificates,
+)
+
+SINGLE_RENDERS = 200
+SINGLE_ROUNDS = 3
+CLASS_SIZE = 40
+CLASS_ROUNDS = 5
+
+TARGET_PER_SECOND = 100
+TARGET_KB_PER_PAGE = 100
+TARGET_CLASS_SECONDS = 1.0
+
+BASE = CertificateDocument(
+    department_name="SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH GIA LAI",
+    school_name="TRƯỜNG THPT PHAN BỘI CHÂU",
+    number="Số: 12/GCN-THPTPBC",
+    title=("GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC", "KỸ NĂNG SỬ DỤNG DỊCH VỤ CÔNG TRỰC TUYẾN"),
+    certifier_line="HIỆU TRƯỞNG TRƯỜNG THPT PHAN BỘI CHÂU CHỨNG NHẬN",
+    holder_label="Học sinh:",
+    holder_name="Nguyễn Thị Ngọc Hằng",
+    class_name="12A1",
+    achievement=("Đã hoàn thành khóa học với kết quả", "Xếp loại: Giỏi"),
+    school_year="2025-2026",
+    place_name="Pleiku",
+    issued_on=date(2025, 9, 5),
+    signer_title="KT. HIỆU TRƯỞNG\nPHÓ HIỆU TRƯỞNG",
+    signer_name="Trần Văn Bình",
+    verify_url="https://thpt-pbc.edu.vn/chung-nhan/xac-thuc/K7QF3M9XP2TA",
+    code_display="K7QF-3M9X-P2TA",
+)
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi"]
+GIVEN = ["Thị Ngọc Hằng", "Văn Đức", "Minh Khôi", "Thị Ánh Tuyết", "Quốc Bảo",
+         "Thùy Dương", "Hữu Nghĩa", "Gia Hân"]
+
+
+def student(index: int) -> CertificateDocument:
+    """A distinct certificate, so names, codes and QR codes all vary."""
+    code = f"K7QF{index:08d}"
+    return replace(
+        BASE,
+        holder_name=f"{FAMILY[index % len(FAMILY)]} {GIVEN[index % len(GIVEN)]}",
+        verify_url=f"https://thpt-pbc.edu.vn/chung-nhan/xac-thuc/{code}",
+        code_display=f"{code[:4]}-{code[4:8]}-{code[8:]}",
+    )
+
+
+def bench_single() -> tuple[float, float]:
+    """Return (best certificates per second, mean KB per file) for separate renders."""
+    docs = [student(index) for index in range(SINGLE_RENDERS)]
+    timings = []
+    sizes: list[int] = []
+    for _ in range(SINGLE_ROUNDS):
+        started = time.perf_counter()
+        sizes = [len(render_certificate(doc)) for doc in docs]
+        timings.append(time.perf_counter() - started)
+    return SINGLE_RENDERS / min(timings), statistics.mean(sizes) / 1024
+
+
+def bench_qr_matrix() -> float:
+    """Return milliseconds per QR matrix, the part of a render spent in segno."""
+    urls = [student(index).verify_url for index in range(SINGLE_RENDERS)]
+    started = time.perf_counter()
+    for url in urls:
+        segno.make(url, error="m", micro=False)
+    return (time.perf_counter() - started) / len(urls) * 1000
+
+
+def bench_class() -> tuple[float, float]:
+    """Return (best seconds for a class set, KB per page) for one multi-page PDF."""
+    docs = [student(index) for index in range(CLASS_SIZE)]
+    timings = []
+    size = 0
+    for _ in range(CLASS_ROUNDS):
+        buffer = BytesIO()
+        started = time.perf_counter()
+        write_certificates(docs, buffer, title="Giấy chứng nhận lớp 12A1")
+        timings.append(time.perf_counter() - started)
+        size = len(buffer.getvalue())
+    return min(timings), size / CLASS_SIZE / 1024
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**not met**"
+
+
+def main() -> None:
+    load = os.getloadavg()[0]
+    render_certificate(BASE)  # font registration and imports are one-off costs
+    per_second, single_kb = bench_single()
+    class_seconds, class_kb = bench_class()
+    qr_ms = bench_qr_matrix()
+    accelerated = importlib.util.find_spec("_rl_accel") is not None
+
+    body = f"""
+One process, after one warm-up render (font registration). Each certificate has
+a different name and verification URL, so every QR code differs. Load average
+when the run started: {load:.2f}. reportlab's C accelerator (`rl-accel`):
+{"installed" if accelerated else "not installed"}.
+
+| measure | result | target | |
+| --- | --- | --- | --- |
+| single renders, {SINGLE_RENDERS} separate PDFs (best of {SINGLE_ROUNDS}) | {per_second:.0f} certificates/s | ≥ {TARGET_PER_SECOND}/s | {verdict(per_second >= TARGET_PER_SECOND)} |
+| size of a single-certificate PDF | {single_kb:.1f} KB | ≤ {TARGET_KB_PER_PAGE} KB/page | {verdict(single_kb <= TARGET_KB_PER_PAGE)} |
+| class of {CLASS_SIZE} in one PDF (best of {CLASS_ROUNDS}) | {class_seconds * 1000:.0f} ms | ≤ {TARGET_CLASS_SECONDS:.0f} s | {verdict(class_seconds <= TARGET_CLASS_SECONDS)} |
+| class PDF size per page | {class_kb:.1f} KB | ≤ {TARGET_KB_PER_PAGE} KB/page | {verdict(class_kb <= TARGET_KB_PER_PAGE)} |
+| class set throughput | {CLASS_SIZE / class_seconds:.0f} certificates/s | ≥ {TARGET_PER_SECOND}/s | {verdict(CLASS_SIZE / class_seconds >= TARGET_PER_SECOND)} |
+| of which: QR matrix (segno, with mask selection) | {qr_ms:.1f} ms/certificate | | |
+
+A single PDF carries its own font subsets (regular, bold, italic): they are
+most of its size and, with the QR mask selection, most of its time, because
+reportlab subsets, serialises and compresses them again for every file. In
+the class file they are shared by all pages.
+"""
+    print(body)
+    write_section("certificates", "Certificate PDFs", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -101,19 +101,18 @@ def render_certificate(doc: CertificateDocument) -> bytes:
     return buffer.getvalue()
 
 
-def write_certificates(
-    docs: Iterable[CertificateDocument], fileobj: BinaryIO, *, title: str
-) -> None:
+def write_certificates(docs: Iterable[CertificateDocument], fileobj: BinaryIO, *, title: str) -> None:
     """Write one page per certificate into ``fileobj`` as a single PDF.
 
     Fonts are embedded once for the whole file, so a class set costs far less
-    per page than separate PDFs.
+    per page than separate PDFs. reportlab assembles the file in memory and
+    writes it with ``fileobj.write()`` calls at the end, so any writable binary
+    object works (a temporary file, a response, a ``BytesIO``). Raises
+    ``ValueError`` for an empty ``docs``, which would otherwise give a blank page.
     """
     _register_fonts()
     # The initial font is ours, or reportlab would add an unused Helvetica.
-    canvas = Canvas(
-        fileobj, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1, initialFontName=REGULAR
-    )
+    canvas = Canvas(fileobj, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1, initialFontName=REGULAR)
     canvas.setTitle(_nfc(title))
     canvas.setSubject(SUBJECT)
     canvas.setCreator(CREATOR)
@@ -123,6 +122,8 @@ def write_certificates(
             authors.append(doc.school_name)
         _draw_page(canvas, doc)
         canvas.showPage()
+    if not authors:
+        raise ValueError("no certificates to write")
     canvas.setAuthor(_nfc(", ".join(authors)))
     canvas.save()
 
@@ -160,9 +161,7 @@ def _fit_size(text: str, font: str, size: float, max_width: float, min_size: flo
     return size
 
 
-def _centred(
-    canvas: Canvas, text: str, x: float, y: float, font: str, size: float, max_width: float
-) -> float:
+def _centred(canvas: Canvas, text: str, x: float, y: float, font: str, size: float, max_width: float) -> float:
     """Draw ``text`` centred on ``x``, shrunk to fit; return its width."""
     text = _nfc(text)
     size = _fit_size(text, font, size, max_width)
@@ -180,8 +179,14 @@ def _draw_page(canvas: Canvas, doc: CertificateDocument) -> None:
     _draw_border(canvas)
     if doc.logo_path:
         canvas.drawImage(
-            str(doc.logo_path), 38, PAGE_HEIGHT - 96, width=58, height=58,
-            preserveAspectRatio=True, anchor="c", mask="auto",
+            str(doc.logo_path),
+            38,
+            PAGE_HEIGHT - 96,
+            width=58,
+            height=58,
+            preserveAspectRatio=True,
+            anchor="c",
+            mask="auto",
         )
     _draw_header(canvas, doc)
     _draw_body(canvas, doc)
@@ -256,8 +261,13 @@ def _draw_holder(canvas: Canvas, doc: CertificateDocument, centre: float, y: flo
 def _draw_signature(canvas: Canvas, doc: CertificateDocument) -> None:
     y = SIGNATURE_TOP
     _centred(
-        canvas, vietnamese_date_line(doc.place_name, doc.issued_on),
-        SIGNER_CENTRE, y, ITALIC, 12, SIGNER_WIDTH,
+        canvas,
+        vietnamese_date_line(doc.place_name, doc.issued_on),
+        SIGNER_CENTRE,
+        y,
+        ITALIC,
+        12,
+        SIGNER_WIDTH,
     )
     for line in doc.signer_title.splitlines():
         y -= 18

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "schools",
     "lessons",
     "contests",
+    "online_contests",
+    "coverage",
     "certificates",
 ]
 

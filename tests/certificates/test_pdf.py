@@ -142,9 +142,7 @@ def test_class_set_has_one_page_per_certificate():
     """A class written into one file gives one page per student, in order."""
     names = [f"Lê Văn Học Sinh {index}" for index in range(1, 6)]
     buffer = BytesIO()
-    write_certificates(
-        (make_document(holder_name=name) for name in names), buffer, title="Lớp 12A1"
-    )
+    write_certificates((make_document(holder_name=name) for name in names), buffer, title="Lớp 12A1")
     data = buffer.getvalue()
 
     assert len(PdfReader(BytesIO(data)).pages) == len(names)
@@ -167,6 +165,15 @@ def test_writes_to_a_write_only_stream():
     write_certificates([make_document()], sink, title="Giấy chứng nhận")
 
     assert b"".join(sink.chunks).startswith(b"%PDF-")
+
+
+def test_empty_class_set_is_refused():
+    """No certificates is an error, not a PDF with one blank page."""
+    buffer = BytesIO()
+
+    with pytest.raises(ValueError):
+        write_certificates([], buffer, title="Lớp trống")
+    assert buffer.getvalue() == b""
 
 
 def test_metadata_names_title_author_subject_and_creator():

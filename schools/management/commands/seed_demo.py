@@ -7,7 +7,7 @@ from django.db import transaction
 from schools import demo
 
 # Each app may add its own demo data in `<app>/demo.py: seed(world)`.
-APPS_WITH_DEMO = ["lessons", "contests", "certificates"]
+APPS_WITH_DEMO = ["lessons", "contests", "online_contests", "coverage", "certificates"]
 
 
 class Command(BaseCommand):

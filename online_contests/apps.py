@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class OnlineContestsConfig(AppConfig):
+    name = "online_contests"

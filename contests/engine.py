@@ -381,7 +381,7 @@ def check_answer_window(
         raise _invalid("question_not_open")
     if received_at > state.deadline:
         raise _invalid("too_late")
-    if False:
+    if already_answered:
         raise _invalid("already_answered")
 
 

@@ -43,7 +43,7 @@ class Lesson(models.Model):
     simulation = models.CharField(max_length=20, choices=Simulation.choices, blank=True)
     simulation_required = models.BooleanField(default=False)
     illustration = models.CharField(max_length=100, blank=True)
-    illustration_alt = models.CharField(max_length=300, blank=True)
+    illustration_alt = models.CharField(max_length=600, blank=True)
     objectives = models.JSONField(default=list)
     takeaways = models.JSONField(default=list)
     body_html = models.TextField(help_text="sanitised HTML rendered once at load time")

@@ -32,7 +32,10 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class TeacherCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=100)
-    username = forms.SlugField(label=_("Tên đăng nhập"), max_length=40)
+    username = forms.RegexField(
+        label=_("Tên đăng nhập"), max_length=40, regex=r"^[a-zA-Z0-9._-]+$",
+        error_messages={"invalid": _("Chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới.")},
+    )
     password = forms.CharField(
         label=_("Mật khẩu ban đầu"), min_length=8, widget=forms.PasswordInput(render_value=False),
         help_text=_("Ít nhất 8 ký tự. Giáo viên nên đổi mật khẩu sau lần đăng nhập đầu."),

@@ -163,4 +163,5 @@ def consent_record(
         consent.student_recorded_by = recorded_by
     consent.full_clean()
     consent.save()
+    student.consent = consent  # keep the caller's instance in step with the row
     return consent

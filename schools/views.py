@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -17,6 +19,7 @@ from schools.forms import (
     TeacherCreateForm,
     ThrottledAuthenticationForm,
 )
+from schools.middleware import ACTIVITY_KEY
 from schools.models import Classroom, RoleAssignment, SchoolYear
 from schools.roles import active_role, set_active_role
 
@@ -46,6 +49,7 @@ class LoginView(auth_views.LoginView):
             # Shared lab PCs: a student's session ends with the browser.
             self.request.session.set_expiry(0)
             self.request.session["is_student"] = True
+            self.request.session[ACTIVITY_KEY] = int(time.time())
         return response
 
 

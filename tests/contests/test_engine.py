@@ -465,6 +465,14 @@ def test_answer_before_the_start_is_clamped_to_zero_time():
     assert score(t_ms=-3_000) == 1000
 
 
+def test_answer_time_beyond_the_limit_scores_at_least_500():
+    """If a deadline leaves more than the time limit, the extra time costs nothing."""
+    points = score_answer(
+        correct=True, received_at=T0 + ms(25_000), started_at=T0, deadline=T0 + ms(30_000), time_limit_ms=20_000
+    )
+    assert points == 500
+
+
 def test_scores_round_half_up():
     """999.5 rounds to 1000 and 998.5 to 999 (Python's round would give 998)."""
     assert score(t_ms=1, limit_ms=1000) == 1000
@@ -614,28 +622,39 @@ def test_pin_is_reproducible_from_the_rng():
 
 PLAYERS = 3
 
-host_steps = st.tuples(st.just("host"), st.sampled_from(Event), st.integers(0, 15_000))
-tick_steps = st.tuples(st.just("tick"), st.none(), st.integers(0, 15_000))
+# Mostly short gaps, so several answers land inside one question, and some
+# long ones, so deadlines pass before the timer ticks.
+advances = st.one_of(st.integers(0, 2_000), st.integers(0, 25_000))
+host_steps = st.tuples(st.just("host"), st.sampled_from(Event), advances)
+tick_steps = st.tuples(st.just("tick"), st.none(), advances)
 answer_steps = st.tuples(
     st.just("answer"),
-    st.tuples(st.integers(0, PLAYERS - 1), st.integers(-1, 1), st.booleans()),
-    st.integers(0, 15_000),
+    st.tuples(st.integers(0, PLAYERS - 1), st.sampled_from([0, 0, 0, -1, 1]), st.booleans()),
+    advances,
 )
+# A client resending its last answer, as after a double tap or a reconnect.
+resend_steps = st.tuples(st.just("resend"), st.none(), advances)
 
 
 @given(
     limits=st.lists(st.integers(1_000, 20_000), min_size=1, max_size=4),
     show_leaderboard=st.booleans(),
-    steps=st.lists(st.one_of(host_steps, tick_steps, answer_steps), max_size=80),
+    steps=st.lists(st.one_of(host_steps, tick_steps, answer_steps, resend_steps), max_size=80),
 )
 def test_simulated_contest_keeps_answers_sound(limits, show_leaderboard, steps):
-    """No answer is counted twice, none earns over 1000 points, none scores after its deadline."""
+    """No answer is counted twice, none earns over 1000 points, none is taken after its deadline."""
     now = T0
-    state = new_contest(time_limits_ms=limits, show_leaderboard=show_leaderboard, now=now)
+    lobby = new_contest(time_limits_ms=limits, show_leaderboard=show_leaderboard, now=now)
+    state = transition(lobby, Event.START, now=now)
     ledger: dict[tuple[int, int], int] = {}
+    last_answer = None
     for kind, payload, advance in steps:
         now += ms(advance)
         before = state
+        if kind == "resend":
+            kind, payload = "answer", last_answer
+            if payload is None:
+                continue
         if kind == "host":
             try:
                 state = transition(state, payload, now=now)
@@ -647,6 +666,7 @@ def test_simulated_contest_keeps_answers_sound(limits, show_leaderboard, steps):
                 event = Event.EXPIRE if now > state.deadline else Event.CLOSE
                 state = transition(state, event, now=now)
         else:
+            last_answer = payload
             player, offset, correct = payload
             index = state.question_index + offset
             try:
@@ -663,8 +683,8 @@ def test_simulated_contest_keeps_answers_sound(limits, show_leaderboard, steps):
                 deadline=state.deadline,
                 time_limit_ms=state.time_limits_ms[index],
             )
+            assert now <= state.deadline
             assert 0 <= points <= MAX_POINTS
-            assert points == 0 or now <= state.deadline
             assert not correct or points >= MAX_POINTS // 2
             ledger[(player, index)] = points
         assert state.seq in (before.seq, before.seq + 1)

@@ -1,0 +1,132 @@
+"""Login storm: N students log in at once against daphne; time until every login completed.
+
+    .venv/bin/python bench/bench_login.py            # 40 and 400 students, SQLite
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/qs_bench_login .venv/bin/python bench/bench_login.py
+
+Each student GETs the login page (CSRF cookie), then POSTs the form; Argon2id
+with OWASP's minimum parameters (the production hasher) verifies each password.
+"""
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._report import write_section  # noqa: E402
+
+PASSWORD = "Bench-login-2025"
+SIZES = [40, 400]
+
+
+def _env(workdir: Path, port: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_URL", "REDIS_URL"}}
+    env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'db.sqlite3'}")
+    env.update(DJANGO_SETTINGS_MODULE="quizsite.settings", VAR_DIR=str(workdir), DEBUG="1",
+               LOGIN_FAILURES_PER_IP="1000000")
+    return env
+
+
+def _prepare(env: dict, count: int) -> None:
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    script = f"""
+import django; django.setup()
+from django.contrib.auth.hashers import make_password
+from tests.factories import make_year, make_province, make_school
+from schools import services
+from schools.models import User
+if not User.objects.filter(username__startswith='bench').exists():
+    year = make_year(); school = make_school(make_province()); hashed = make_password({PASSWORD!r})
+    classroom = services.classroom_create(school=school, school_year=year, name='10A1')
+    for i in range({count}):
+        student, _ = services.student_create(classroom=classroom, full_name=f'Học Sinh {{i}}')
+        User.objects.filter(pk=student.pk).update(username=f'bench{{i}}', password=hashed, must_change_password=False)
+"""
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
+
+
+def _login(base: str, username: str) -> float:
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    start = time.perf_counter()
+    page = opener.open(base + "/accounts/login/", timeout=60).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"})
+    response = opener.open(request, timeout=120)
+    if "/accounts/login/" in response.geturl():
+        raise RuntimeError(f"login failed for {username}")
+    return time.perf_counter() - start
+
+
+def _storm(base: str, count: int) -> tuple[float, list[float]]:
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        durations = list(pool.map(lambda i: _login(base, f"bench{i}"), range(count)))
+    return time.perf_counter() - start, durations
+
+
+def _hash_cost() -> float:
+    from argon2 import PasswordHasher
+
+    hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+    encoded = hasher.hash(PASSWORD)
+    start = time.perf_counter()
+    for _ in range(20):
+        hasher.verify(encoded, PASSWORD)
+    return (time.perf_counter() - start) / 20
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
+        workdir = Path(tmp)
+        sock = __import__("socket").socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        sock.close()
+        env = _env(workdir, port)
+        _prepare(env, max(SIZES))
+        server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                                   "quizsite.asgi:application"], cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/accounts/login/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            rows = []
+            for count in SIZES:
+                total, durations = _storm(base, count)
+                durations.sort()
+                rows.append(f"| {count} | {total:.2f} s | {statistics.median(durations):.2f} s | "
+                            f"{durations[int(len(durations) * 0.95) - 1]:.2f} s | 0 |")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+    body = (
+        f"Argon2id (19 MiB, t=2, p=1) verify cost: {_hash_cost() * 1000:.0f} ms per login (single thread).\n"
+        f"One daphne process, {database}; each student loads the login page, then posts the form.\n\n"
+        "| students at once | all logged in after | median per student | p95 per student | failures |\n"
+        "|---|---|---|---|---|\n" + "\n".join(rows)
+    )
+    write_section("login-storm", "Login storm", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()

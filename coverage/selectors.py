@@ -1,0 +1,331 @@
+"""Coverage reads, as grouped database queries.
+
+Every figure is one query grouped at the finest level a page needs (class or
+school); coarser levels (grade, school, province) are sums of those few rows,
+so a province of 100,000 students costs the same number of queries as a class.
+
+"Trained" is a ``lessons.CourseCompletion``; a student counts for a school
+year when enrolled in it (``schools.Enrollment``, the official enrolment) and
+trained before the end of the cut-off day.
+"""
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from coverage import forecast
+from coverage.models import GuidedPerson, Target
+from lessons.models import CourseCompletion, Lesson, LessonCompletion, LessonRating, PracticeAttempt
+from schools.models import Classroom, Enrollment, Province, School, SchoolYear, User
+
+LEVEL_PATHS = {
+    "classroom": "classroom_id",
+    "school": "classroom__school_id",
+    "province": "classroom__school__province_id",
+}
+GROUP_PATHS = {**LEVEL_PATHS, "grade": "classroom__grade"}
+ENROLLED = "student__enrollments__"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Enrolled students of one class, school or province in one school year."""
+
+    school_year: SchoolYear
+    level: str
+    obj_id: int
+
+    @classmethod
+    def of(cls, obj: Classroom | School | Province, school_year: SchoolYear) -> "Scope":
+        level = {Classroom: "classroom", School: "school", Province: "province"}[type(obj)]
+        return cls(school_year, level, obj.pk)
+
+    def enrollment_filter(self, prefix: str = "") -> dict:
+        return {f"{prefix}school_year": self.school_year, f"{prefix}{LEVEL_PATHS[self.level]}": self.obj_id}
+
+    def enrollments(self) -> QuerySet[Enrollment]:
+        return Enrollment.objects.filter(**self.enrollment_filter())
+
+
+def day_end(day: date) -> datetime:
+    """The first instant after ``day`` in the site's time zone: 'by 31/12' includes all of 31/12."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _first_trained():
+    return Subquery(
+        CourseCompletion.objects.filter(student=OuterRef("student"))
+        .values("student")
+        .annotate(first=Min("trained_at"))
+        .values("first")[:1]
+    )
+
+
+@dataclass
+class Indicators:
+    """Figures for one group of enrolled students; sums of groups add up field by field."""
+
+    enrolled: int = 0
+    trained: int = 0
+    trained_window_start: int = 0
+    participated: int = 0
+    lessons_completed: int = 0
+    score_sum: int = 0
+    score_count: int = 0
+    stars_sum: int = 0
+    stars_count: int = 0
+    stars_high: int = 0
+    guided: int = 0
+    guided_fully_online: int = 0
+
+    def __add__(self, other: "Indicators") -> "Indicators":
+        return Indicators(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    @property
+    def coverage(self) -> float:
+        return forecast.share_percent(self.trained, self.enrolled)
+
+    @property
+    def participation(self) -> float:
+        return forecast.share_percent(self.participated, self.enrolled)
+
+    @property
+    def untrained(self) -> int:
+        return self.enrolled - self.trained
+
+    @property
+    def mean_score(self) -> float | None:
+        return self.score_sum / self.score_count if self.score_count else None
+
+    @property
+    def rating_mean(self) -> float | None:
+        return self.stars_sum / self.stars_count if self.stars_count else None
+
+    @property
+    def rating_high_share(self) -> float | None:
+        return forecast.share_percent(self.stars_high, self.stars_count) if self.stars_count else None
+
+
+def indicators_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Indicators]:
+    """Indicators of ``scope`` as of ``cutoff``, one entry per ``group`` key (classroom, grade, school, province).
+
+    Five queries whatever the number of groups.
+    """
+    end = day_end(cutoff)
+    window_start = end - timedelta(weeks=forecast.PACE_WEEKS)
+    key = GROUP_PATHS[group]
+    rows: dict[object, Indicators] = {}
+
+    def merge(queryset, key_path, mapping):
+        for row in queryset:
+            target = rows.setdefault(row[key_path], Indicators())
+            for attr, column in mapping.items():
+                setattr(target, attr, getattr(target, attr) + (row[column] or 0))
+
+    enrollments = (
+        scope.enrollments()
+        .annotate(
+            first_trained=_first_trained(),
+            started=Exists(PracticeAttempt.objects.filter(student=OuterRef("student"), started_at__lt=end))
+            | Exists(LessonCompletion.objects.filter(student=OuterRef("student"), completed_at__lt=end)),
+        )
+        .values(key)
+        .annotate(
+            n_enrolled=Count("pk"),
+            n_trained=Count("pk", filter=Q(first_trained__lt=end)),
+            n_window=Count("pk", filter=Q(first_trained__lt=window_start)),
+            n_started=Count("pk", filter=Q(started=True)),
+        )
+        .order_by()
+    )
+    merge(enrollments, key, {"enrolled": "n_enrolled", "trained": "n_trained",
+                             "trained_window_start": "n_window", "participated": "n_started"})
+
+    enrolled_key = ENROLLED + key
+    completions = (
+        LessonCompletion.objects.filter(**scope.enrollment_filter(ENROLLED), completed_at__lt=end)
+        .values(enrolled_key).annotate(n=Count("pk")).order_by()
+    )
+    merge(completions, enrolled_key, {"lessons_completed": "n"})
+    scores = (
+        PracticeAttempt.objects.filter(**scope.enrollment_filter(ENROLLED), submitted_at__lt=end)
+        .values(enrolled_key).annotate(total=Sum("percent"), n=Count("pk")).order_by()
+    )
+    merge(scores, enrolled_key, {"score_sum": "total", "score_count": "n"})
+    ratings = (
+        LessonRating.objects.filter(**scope.enrollment_filter(ENROLLED), updated_at__lt=end)
+        .values(enrolled_key)
+        .annotate(total=Sum("stars"), n=Count("pk"), high=Count("pk", filter=Q(stars__gte=4)))
+        .order_by()
+    )
+    merge(ratings, enrolled_key, {"stars_sum": "total", "stars_count": "n", "stars_high": "high"})
+    guided = (
+        GuidedPerson.objects.filter(**scope.enrollment_filter(), guided_on__lte=cutoff)
+        .values(key).annotate(n=Count("pk"), online=Count("pk", filter=Q(fully_online=True))).order_by()
+    )
+    merge(guided, key, {"guided": "n", "guided_fully_online": "online"})
+    return rows
+
+
+def total(rows: dict[object, Indicators]) -> Indicators:
+    return sum(rows.values(), Indicators())
+
+
+def coverage_counts(scope: Scope, *, cutoff: date) -> tuple[int, int]:
+    """(enrolled, trained by the end of ``cutoff``) in one query."""
+    result = scope.enrollments().annotate(first_trained=_first_trained()).aggregate(
+        enrolled=Count("pk"), trained=Count("pk", filter=Q(first_trained__lt=day_end(cutoff)))
+    )
+    return result["enrolled"], result["trained"]
+
+
+def weekly_trend(scope: Scope, *, cutoff: date) -> list[tuple[date, int]]:
+    """Cumulative trained students at the end of each week from the year's start to ``cutoff``: one query."""
+    start = scope.school_year.starts_on
+    per_day = (
+        scope.enrollments()
+        .annotate(first_trained=_first_trained())
+        .filter(first_trained__lt=day_end(cutoff))
+        .annotate(day=TruncDate("first_trained"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    counts = [(row["day"], row["n"]) for row in per_day]
+    points = []
+    week_end = start + timedelta(days=6)
+    while True:
+        last = min(week_end, cutoff)
+        points.append((last, sum(n for day, n in counts if day <= last)))
+        if last >= cutoff:
+            return points
+        week_end += timedelta(weeks=1)
+
+
+def target_specs(province: Province | None) -> list[forecast.TargetSpec]:
+    """The targets that apply to ``province`` (national ones unless it set its own for the same deadline)."""
+    national, provincial = [], []
+    for t in Target.objects.filter(Q(province__isnull=True) | Q(province=province)):
+        (provincial if t.province_id else national).append(forecast.TargetSpec(t.share_percent, t.deadline, t.label))
+    return forecast.merge_targets(national, provincial)
+
+
+@dataclass
+class TargetView:
+    """What a dashboard shows about targets: the current one, the forecast, the outcome of passed ones."""
+
+    current: forecast.TargetSpec | None
+    forecast: forecast.Forecast
+    outcomes: list[forecast.TargetOutcome] = field(default_factory=list)
+
+
+def target_view(scope: Scope, province: Province, figures: Indicators, *, cutoff: date) -> TargetView:
+    """One query for each passed target (a handful), none per school or class."""
+    specs = target_specs(province)
+    current = forecast.current_target(specs, cutoff)
+    outcomes = []
+    for spec in forecast.passed_targets(specs, cutoff):
+        enrolled, trained = coverage_counts(scope, cutoff=spec.deadline)
+        outcomes.append(forecast.target_outcome(spec, trained=trained, enrolled=enrolled))
+    return TargetView(
+        current=current,
+        forecast=forecast.forecast(
+            trained=figures.trained, trained_window_start=figures.trained_window_start,
+            enrolled=figures.enrolled, target=current, today=cutoff,
+        ),
+        outcomes=outcomes,
+    )
+
+
+def required_lessons() -> QuerySet[Lesson]:
+    return Lesson.objects.filter(required=True, is_active=True).order_by("course_id", "order")
+
+
+@dataclass
+class StudentProgress:
+    student: User
+    done: dict[int, str]  # lesson id → completion method
+    trained_at: datetime | None
+    missing: list[Lesson]
+
+
+def classroom_progress(classroom: Classroom, *, cutoff: date) -> tuple[list[Lesson], list[StudentProgress]]:
+    """The lesson-by-lesson grid of one class as of ``cutoff``: three queries."""
+    end = day_end(cutoff)
+    lessons = list(required_lessons())
+    students = list(
+        User.objects.filter(enrollments__classroom=classroom)
+        .annotate(trained_at=Subquery(
+            CourseCompletion.objects.filter(student=OuterRef("pk"), trained_at__lt=end)
+            .order_by("trained_at").values("trained_at")[:1]
+        ))
+        .order_by("name_sort", "pk")
+    )
+    done: dict[int, dict[int, str]] = {}
+    for student_id, lesson_id, method in LessonCompletion.objects.filter(
+        student__enrollments__classroom=classroom, completed_at__lt=end
+    ).values_list("student_id", "lesson_id", "method"):
+        done.setdefault(student_id, {})[lesson_id] = method
+    progress = []
+    for s in students:
+        mine = done.get(s.pk, {})
+        missing = [] if s.trained_at else [lesson for lesson in lessons if lesson.pk not in mine]
+        progress.append(StudentProgress(s, mine, s.trained_at, missing))
+    return lessons, progress
+
+
+def lesson_completion_counts(classroom: Classroom, *, cutoff: date) -> dict[int, int]:
+    """Students of the class who completed each lesson by ``cutoff``: one query."""
+    return dict(
+        LessonCompletion.objects.filter(student__enrollments__classroom=classroom, completed_at__lt=day_end(cutoff))
+        .values("lesson_id").annotate(n=Count("pk")).order_by().values_list("lesson_id", "n")
+    )
+
+
+def participation_rows(scope: Scope, *, date_from: date, date_to: date) -> QuerySet[Enrollment]:
+    """One row per enrolled student: activity between ``date_from`` and ``date_to``, status at ``date_to``.
+
+    Correlated subqueries per student, read with ``.iterator()`` by the exporter.
+    """
+    start, end = day_end(date_from - timedelta(days=1)), day_end(date_to)
+
+    def count(model, moment: str, **extra):
+        return Subquery(
+            model.objects.filter(student=OuterRef("student"), **{f"{moment}__gte": start, f"{moment}__lt": end}, **extra)
+            .values("student").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        )
+
+    return (
+        scope.enrollments()
+        .select_related("student", "classroom__school")
+        .annotate(
+            first_trained=_first_trained(),
+            attempts=count(PracticeAttempt, "started_at"),
+            online_done=count(LessonCompletion, "completed_at", method=LessonCompletion.Method.ONLINE),
+            in_person_done=count(LessonCompletion, "completed_at", method=LessonCompletion.Method.IN_PERSON),
+            mean_score=Subquery(
+                PracticeAttempt.objects.filter(student=OuterRef("student"), submitted_at__gte=start,
+                                               submitted_at__lt=end)
+                .values("student").annotate(m=Avg("percent")).values("m")[:1]
+            ),
+            guided=Subquery(
+                GuidedPerson.objects.filter(student=OuterRef("student"), guided_on__gte=date_from,
+                                            guided_on__lte=date_to)
+                .values("student").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("classroom__grade", "classroom__name", "student__name_sort", "student_id")
+    )
+
+
+def guided_for_classroom(classroom: Classroom) -> QuerySet[GuidedPerson]:
+    return GuidedPerson.objects.filter(classroom=classroom).select_related("student", "checked_by")
+
+
+def classrooms_of(scope_school: School, school_year: SchoolYear) -> QuerySet[Classroom]:
+    return scope_school.classrooms.filter(school_year=school_year).order_by("grade", "name")

@@ -12,7 +12,20 @@ trained before the end of the cut-off day.
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -129,8 +142,11 @@ def indicators_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Ind
         scope.enrollments()
         .annotate(
             first_trained=_first_trained(),
-            started=Exists(PracticeAttempt.objects.filter(student=OuterRef("student"), started_at__lt=end))
-            | Exists(LessonCompletion.objects.filter(student=OuterRef("student"), completed_at__lt=end)),
+            started=ExpressionWrapper(
+                Exists(PracticeAttempt.objects.filter(student=OuterRef("student"), started_at__lt=end))
+                | Exists(LessonCompletion.objects.filter(student=OuterRef("student"), completed_at__lt=end)),
+                output_field=BooleanField(),
+            ),
         )
         .values(key)
         .annotate(
@@ -180,6 +196,18 @@ def coverage_counts(scope: Scope, *, cutoff: date) -> tuple[int, int]:
         enrolled=Count("pk"), trained=Count("pk", filter=Q(first_trained__lt=day_end(cutoff)))
     )
     return result["enrolled"], result["trained"]
+
+
+def coverage_by_classroom(classrooms: QuerySet[Classroom], *, cutoff: date) -> dict[int, tuple[int, int]]:
+    """Classroom id → (enrolled, trained by ``cutoff``) for any set of classes: one query."""
+    rows = (
+        Enrollment.objects.filter(classroom__in=classrooms)
+        .annotate(first_trained=_first_trained())
+        .values("classroom_id")
+        .annotate(enrolled=Count("pk"), trained=Count("pk", filter=Q(first_trained__lt=day_end(cutoff))))
+        .order_by()
+    )
+    return {row["classroom_id"]: (row["enrolled"], row["trained"]) for row in rows}
 
 
 def weekly_trend(scope: Scope, *, cutoff: date) -> list[tuple[date, int]]:
@@ -327,5 +355,57 @@ def guided_for_classroom(classroom: Classroom) -> QuerySet[GuidedPerson]:
     return GuidedPerson.objects.filter(classroom=classroom).select_related("student", "checked_by")
 
 
-def classrooms_of(scope_school: School, school_year: SchoolYear) -> QuerySet[Classroom]:
-    return scope_school.classrooms.filter(school_year=school_year).order_by("grade", "name")
+@dataclass
+class Dashboard:
+    """Everything a coverage page shows for one scope as of one day."""
+
+    school_year: SchoolYear
+    cutoff: date
+    totals: Indicators
+    targets: TargetView
+    rows: list[tuple[object, Indicators]] = field(default_factory=list)
+    trend: list[tuple[date, float]] = field(default_factory=list)
+
+    @property
+    def target_percent(self) -> int | None:
+        return self.targets.current.share_percent if self.targets.current else None
+
+
+def _dashboard(scope: Scope, province: Province, *, cutoff: date, group: str, objects) -> Dashboard:
+    by_key = indicators_by(scope, cutoff=cutoff, group=group)
+    totals = total(by_key)
+    enrolled = totals.enrolled
+    return Dashboard(
+        school_year=scope.school_year,
+        cutoff=cutoff,
+        totals=totals,
+        targets=target_view(scope, province, totals, cutoff=cutoff),
+        rows=[(obj, by_key.get(obj.pk, Indicators())) for obj in objects],
+        trend=[(day, forecast.share_percent(n, enrolled)) for day, n in weekly_trend(scope, cutoff=cutoff)],
+    )
+
+
+def school_dashboard(school: School, school_year: SchoolYear, *, cutoff: date) -> Dashboard:
+    """Rows: the school's classes of the year, by grade and name."""
+    classrooms = school.classrooms.filter(school_year=school_year).order_by("grade", "name")
+    return _dashboard(Scope.of(school, school_year), school.province, cutoff=cutoff, group="classroom",
+                      objects=classrooms)
+
+
+def province_dashboard(province: Province, school_year: SchoolYear, *, cutoff: date) -> Dashboard:
+    """Rows: the province's schools ranked by coverage, then participation."""
+    dashboard = _dashboard(Scope.of(province, school_year), province, cutoff=cutoff, group="school",
+                           objects=province.schools.order_by("name"))
+    dashboard.rows.sort(key=lambda row: (-row[1].coverage, -row[1].participation, row[0].name))
+    return dashboard
+
+
+def grade_totals(rows: list[tuple[Classroom, Indicators]]) -> list[tuple[int, Indicators]]:
+    grades: dict[int, Indicators] = {}
+    for classroom, figures in rows:
+        grades[classroom.grade] = grades.get(classroom.grade, Indicators()) + figures
+    return sorted(grades.items())
+
+
+def most_behind(rows: list[tuple[object, Indicators]], count: int = 5) -> list[tuple[object, Indicators]]:
+    return sorted((r for r in rows if r[1].enrolled), key=lambda r: (r[1].coverage, -r[1].untrained))[:count]

@@ -11,6 +11,8 @@ Lifecycle: ``draft`` (organiser edits, previews a sample draw) → ``scheduled``
 ranks and prizes are frozen on the attempts and school results).
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -27,6 +29,16 @@ class Prize(models.TextChoices):
     SECOND = "second", _("Giải Nhì")
     THIRD = "third", _("Giải Ba")
     CONSOLATION = "consolation", _("Giải Khuyến khích")
+
+
+class Phase(models.TextChoices):
+    """Where a contest stands at a given moment (status plus the time window)."""
+
+    DRAFT = "draft", _("Bản nháp")
+    UPCOMING = "upcoming", _("Sắp mở")
+    OPEN = "open", _("Đang mở")
+    CLOSED = "closed", _("Đã đóng, chờ công bố kết quả")
+    PUBLISHED = "published", _("Đã công bố kết quả")
 
 
 class OnlineContest(models.Model):
@@ -75,10 +87,14 @@ class OnlineContest(models.Model):
                 condition=Q(school__isnull=False, province__isnull=True) | Q(school__isnull=True, province__isnull=False),
                 name="online_contest_one_organiser",
             ),
-            models.CheckConstraint(condition=Q(opens_at__lt=F("closes_at")), name="online_contest_window_in_order"),
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=F("closes_at")), name="online_contest_window_in_order",
+                violation_error_message=_("Thời điểm đóng phải sau thời điểm mở."),
+            ),
             models.CheckConstraint(
                 condition=Q(time_limit_minutes__gte=1) & Q(time_limit_minutes__lte=300),
                 name="online_contest_time_limit_1_300",
+                violation_error_message=_("Thời gian làm bài phải từ 1 đến 300 phút."),
             ),
             models.CheckConstraint(
                 condition=Q(status="published", published_at__isnull=False) | ~Q(status="published"),
@@ -91,6 +107,16 @@ class OnlineContest(models.Model):
 
     def get_absolute_url(self):
         return reverse("online_contests:contest_detail", args=[self.pk])
+
+    def phase(self, now: datetime) -> Phase:
+        """The contest's phase at ``now`` (server time)."""
+        if self.status == self.Status.DRAFT:
+            return Phase.DRAFT
+        if self.status == self.Status.PUBLISHED:
+            return Phase.PUBLISHED
+        if now < self.opens_at:
+            return Phase.UPCOMING
+        return Phase.OPEN if now < self.closes_at else Phase.CLOSED
 
     @property
     def organiser_scope_name(self) -> str:

@@ -99,3 +99,13 @@ def sheet_question(loaded: LoadedQuestion, *, number: int, seed: str, saved: Seq
             for pos, left in enumerate(left_ids(key), start=1)
         ]
     return sheet
+
+
+def answer_text(loaded: LoadedQuestion) -> list[str]:
+    """The correct answer in words, for the organiser's preview (never for students)."""
+    key = loaded.key
+    if key.kind == ORDERING:
+        return [loaded.texts[item] for item in key.order]
+    if key.kind == MATCHING:
+        return [f"{loaded.texts[left]} → {loaded.right_texts[right]}" for left, right in key.pairs.items()]
+    return [loaded.texts.get(item, item) for item in key.choice_ids if item in key.correct]

@@ -7,7 +7,7 @@ sinh, Giới tính, Đồng ý của phụ huynh, Đồng ý của học sinh). 
 by name, ignoring case, diacritics, spacing and punctuation, and may sit below a
 few title rows.
 
-The module is pure: no database, no clock (``today`` is passed in). Columns
+Parsing is pure: no database, no clock (``today`` is passed in). Columns
 holding data we must not keep (ID numbers, ethnicity, religion, parents,
 phone, address …) are dropped while reading, so their values never reach the
 result; only their header text is reported.
@@ -26,8 +26,15 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Literal
+
+import openpyxl
+import xlrd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from schools.names import normalize_name
 
@@ -47,6 +54,7 @@ MAX_CONSECUTIVE_EMPTY_ROWS = 1_000
 # (below it, only the affected rows are rejected: a mixed file must not be
 # converted wholesale, or its Unicode cells would be garbled).
 LEGACY_FILE_SHARE = 0.3
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # no daylight saving
 
 KeyKind = Literal["moet", "school"]
 Sex = Literal["M", "F", ""]
@@ -197,9 +205,7 @@ def _looks_legacy(text: str) -> bool:
     if _VIETNAMESE_LETTERS.search(text):
         return False
     return bool(
-        _LEGACY_MARKERS_IN_TEXT.search(text)
-        or _VNI_MARK_PAIRS.search(text)
-        or _TCVN3_CAPITAL_INSIDE_WORD.search(text)
+        _LEGACY_MARKERS_IN_TEXT.search(text) or _VNI_MARK_PAIRS.search(text) or _TCVN3_CAPITAL_INSIDE_WORD.search(text)
     )
 
 
@@ -209,7 +215,9 @@ def _bytes_look_legacy(data: bytes) -> bool:
     flagged = sum(
         1
         for line in lines
-        if _LEGACY_MARKERS_IN_BYTES.search(line) or _VNI_MARK_PAIRS.search(line) or _TCVN3_CAPITAL_INSIDE_WORD.search(line)
+        if _LEGACY_MARKERS_IN_BYTES.search(line)
+        or _VNI_MARK_PAIRS.search(line)
+        or _TCVN3_CAPITAL_INSIDE_WORD.search(line)
     )
     return bool(lines) and flagged / len(lines) >= LEGACY_FILE_SHARE
 
@@ -306,7 +314,7 @@ _FORBIDDEN_OTHER_PARTS = (
     "chinhsach",
 )
 _FORBIDDEN_WORDS = {"cha", "me", "bo", "ba", "dt"}
-_FORBIDDEN_HEADERS = {"tinh", "tinhtp", "huyen", "quan", "xa", "phuong", "thon", "xom", "ap", "to", "khupho"}
+_FORBIDDEN_HEADERS = {"tinh", "tinhtp", "huyen", "quan", "xa", "phuong", "thon", "xom", "ap", "khupho"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +339,7 @@ def _classify_header(text: str) -> _Header:
     key, words = _compact(text), set(_tokens(text))
     if any(part in key for part in _FORBIDDEN_ID_PARTS):
         return _Header("forbidden")
-    if "dongy" in key and any(part in key for part in ("phuhuynh", "chame", "giamho", "phhs")):
+    if "dongy" in key and (any(part in key for part in ("phuhuynh", "chame", "giamho")) or words & {"ph", "phhs"}):
         return _Header("field", "guardian_consent", 50)
     if "dongy" in key and any(part in key for part in ("hocsinh", "hs")):
         return _Header("field", "student_consent", 50)
@@ -400,16 +408,16 @@ def _padded_number(value: int | float, number_format: str) -> CellValue:
 
 @contextmanager
 def _xlsx_sheets(data: bytes) -> Iterator[list[_Sheet]]:
-    import openpyxl
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
             unzipped = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
+    except Exception as error:  # BadZipFile, NotImplementedError, ValueError … on damaged archives
         raise RosterFileError("Không đọc được tệp Excel; tệp có thể bị hỏng.") from error
     if "xl/workbook.xml" not in names:
-        raise RosterFileError("Tệp không phải bảng tính Excel (.xlsx). Chỉ nhận tệp Excel (.xlsx, .xls) hoặc CSV (.csv).")
+        raise RosterFileError(
+            "Tệp không phải bảng tính Excel (.xlsx). Chỉ nhận tệp Excel (.xlsx, .xls) hoặc CSV (.csv)."
+        )
     if unzipped > MAX_UNZIPPED_BYTES:
         raise RosterFileError("Tệp Excel quá lớn khi giải nén. Hãy chỉ giữ lại danh sách học sinh rồi lưu lại.")
     try:
@@ -441,12 +449,8 @@ def _xlsx_sheets(data: bytes) -> Iterator[list[_Sheet]]:
 
 @contextmanager
 def _xls_sheets(data: bytes) -> Iterator[list[_Sheet]]:
-    import xlrd
-
     try:
-        book = xlrd.open_workbook(
-            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO()
-        )
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
     except Exception as error:  # xlrd raises many types on damaged files
         raise RosterFileError(
             "Không đọc được tệp Excel .xls; tệp có thể bị hỏng. Hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
@@ -471,21 +475,18 @@ def _xls_sheets(data: bytes) -> Iterator[list[_Sheet]]:
             return bool(cell.value)
         return None
 
+    def rows(sheet) -> Iterator[list[CellValue]]:
+        for number in range(sheet.nrows):
+            yield [value(cell) for cell in sheet.row(number)]
+
     try:
-        sheets = []
-        for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
-
-            def rows(sheet=sheet) -> Iterator[list[CellValue]]:
-                for number in range(sheet.nrows):
-                    yield [value(cell) for cell in sheet.row(number)]
-
-            sheets.append(_Sheet(sheet.name, rows))
-        yield sheets
-    except RosterFileError:
-        raise
-    except Exception as error:
-        raise RosterFileError("Không đọc được tệp Excel .xls; hãy mở bằng Excel và lưu lại dưới dạng .xlsx.") from error
+        try:
+            loaded = [book.sheet_by_index(index) for index in range(book.nsheets)]
+        except Exception as error:  # sheets are parsed here (on_demand): damage shows up now
+            raise RosterFileError(
+                "Không đọc được tệp Excel .xls; hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
+            ) from error
+        yield [_Sheet(sheet.name, lambda sheet=sheet: rows(sheet)) for sheet in loaded]
     finally:
         book.release_resources()
 
@@ -526,7 +527,9 @@ def _csv_sheets(data: bytes) -> Iterator[list[_Sheet]]:
         try:
             yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         except csv.Error as error:
-            raise RosterFileError("Không đọc được tệp CSV: " + str(error)) from error
+            raise RosterFileError(
+                "Không đọc được tệp CSV (có ô quá dài hoặc ký tự lạ). Hãy mở bằng Excel và lưu lại dưới dạng CSV UTF-8."
+            ) from error
 
     delimiters = [forced] if forced else [",", ";", "\t"]
     chosen = delimiters[0]
@@ -643,8 +646,8 @@ def _merge_sub_header(
     for index in range(width):
         top = headers[index] if index < len(headers) else ""
         sub = _as_text(below[index]) if index < len(below) else ""
-        if parents[index].kind == "forbidden":
-            merged_headers.append(" ".join(filter(None, [top, sub])) or sub)
+        if parents[index].kind == "forbidden" and (top or sub):
+            merged_headers.append(" ".join(filter(None, [top, sub])))
             merged_kinds.append(_Header("forbidden"))
         elif sub:
             merged_headers.append(sub)
@@ -752,7 +755,11 @@ def _age(born: date, today: date) -> int:
 
 
 def _parse_date(value: CellValue, today: date) -> tuple[date | None, str]:
-    """The birth date and an error message ('' when fine)."""
+    """The birth date and an error message ('' when fine).
+
+    Text is read day first: dd/mm/yyyy, also with '-' or '.' and one-digit day or
+    month; ISO yyyy-mm-dd is unambiguous and accepted too.
+    """
     if _is_empty(value):
         return None, ""
     if isinstance(value, datetime):
@@ -772,6 +779,8 @@ def _parse_date(value: CellValue, today: date) -> tuple[date | None, str]:
             if dmy and month > 12 and day <= 12:
                 message += " Có thể tệp đang ghi tháng trước ngày (mm/dd/yyyy); cần ghi ngày trước: dd/mm/yyyy."
             return None, message
+    if born > today:
+        return None, f"Ngày sinh {born:%d/%m/%Y} ở sau ngày hôm nay; hãy kiểm tra lại."
     age = _age(born, today)
     if not MIN_AGE <= age <= MAX_AGE:
         return None, (
@@ -911,7 +920,9 @@ def _check_row(
     if not full_name:
         problems.append((name_field, "Thiếu họ và tên."))
     elif any(isinstance(part, str) and _looks_legacy(part) for part in parts):
-        problems.append((name_field, "Họ và tên có vẻ gõ bằng bảng mã cũ TCVN3/VNI; hãy chuyển sang Unicode rồi nhập lại."))
+        problems.append(
+            (name_field, "Họ và tên có vẻ gõ bằng bảng mã cũ TCVN3/VNI; hãy chuyển sang Unicode rồi nhập lại.")
+        )
     elif len(full_name) > MAX_NAME_LENGTH:
         problems.append((name_field, f"Họ và tên dài {len(full_name)} ký tự, tối đa {MAX_NAME_LENGTH}."))
 
@@ -919,7 +930,9 @@ def _check_row(
     if not class_name:
         problems.append(("class_name", "Thiếu lớp."))
     elif _looks_legacy(class_name):
-        problems.append(("class_name", "Tên lớp có vẻ gõ bằng bảng mã cũ TCVN3/VNI; hãy chuyển sang Unicode rồi nhập lại."))
+        problems.append(
+            ("class_name", "Tên lớp có vẻ gõ bằng bảng mã cũ TCVN3/VNI; hãy chuyển sang Unicode rồi nhập lại.")
+        )
     elif len(class_name) > MAX_CLASS_LENGTH:
         problems.append(("class_name", f"Tên lớp dài {len(class_name)} ký tự, tối đa {MAX_CLASS_LENGTH}."))
 
@@ -939,7 +952,10 @@ def _check_row(
         problems.append((key_field, f"Mã dài {len(key)} ký tự, tối đa {MAX_CODE_LENGTH}."))
     elif not _CODE_CHARS.fullmatch(key):
         problems.append(
-            (key_field, f"Mã {_quote(key)} có ký tự không hợp lệ; chỉ dùng chữ cái không dấu, chữ số và các dấu - _ . /")
+            (
+                key_field,
+                f"Mã {_quote(key)} có ký tự không hợp lệ; chỉ dùng chữ cái không dấu, chữ số và các dấu - _ . /",
+            )
         )
     elif key in first_row_of_key:
         problems.append((key_field, f"Mã {_quote(key)} trùng với dòng {first_row_of_key[key]}."))
@@ -984,8 +1000,6 @@ def _check_row(
 
 
 def _write_cell(worksheet, row: int, column: int, value: CellValue, *, as_text: bool = False) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = worksheet.cell(row=row, column=column, value=value)
@@ -1005,9 +1019,6 @@ def _workbook_bytes(workbook) -> bytes:
 
 def bad_rows_xlsx(data: bytes, filename: str, errors: list[RowError]) -> bytes:
     """An XLSX of the rows with errors, as in the file but without forbidden columns, plus a 'Lỗi' column."""
-    import openpyxl
-    from openpyxl.styles import Alignment, Font
-
     messages: dict[int, list[str]] = {}
     for error in errors:
         messages.setdefault(error.row_number, []).append(f"{error.column}: {error.message}")
@@ -1034,9 +1045,13 @@ def bad_rows_xlsx(data: bytes, filename: str, errors: list[RowError]) -> bytes:
             _write_cell(worksheet, out_row, len(kept) + 1, "\n".join(messages[number]))
             worksheet.cell(row=out_row, column=len(kept) + 1).alignment = Alignment(wrap_text=True, vertical="top")
             _write_cell(worksheet, out_row, len(kept) + 2, number)
-    worksheet.column_dimensions[openpyxl.utils.get_column_letter(len(kept) + 1)].width = 60
+    worksheet.column_dimensions[get_column_letter(len(kept) + 1)].width = 60
     worksheet.freeze_panes = "A2"
     return _workbook_bytes(workbook)
+
+
+def _today_in_vietnam() -> date:
+    return datetime.now(VIETNAM_TIME).date()
 
 
 def _template_rows(today: date) -> list[tuple[str, str, str, date, str, str, str]]:
@@ -1049,17 +1064,13 @@ def _template_rows(today: date) -> list[tuple[str, str, str, date, str, str, str
 
 def template_xlsx(*, today: date | None = None) -> bytes:
     """Our roster template as XLSX: header, two example rows, and a short guide on a second sheet."""
-    import openpyxl
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     workbook = openpyxl.Workbook()
     worksheet = workbook.active
     worksheet.title = "Danh sách học sinh"
     for column, text in enumerate(TEMPLATE_HEADERS, start=1):
         _write_cell(worksheet, 1, column, text)
         worksheet.cell(row=1, column=column).font = Font(bold=True)
-    for row, values in enumerate(_template_rows(today or date.today()), start=2):
+    for row, values in enumerate(_template_rows(today or _today_in_vietnam()), start=2):
         for column, value in enumerate(values, start=1):
             _write_cell(worksheet, row, column, value or None, as_text=column == 2)
     for row in range(4, 1002):  # codes typed later keep their leading zeros
@@ -1098,6 +1109,6 @@ def template_csv(*, today: date | None = None) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(TEMPLATE_HEADERS)
-    for values in _template_rows(today or date.today()):
+    for values in _template_rows(today or _today_in_vietnam()):
         writer.writerow([f"{value:%d/%m/%Y}" if isinstance(value, date) else value for value in values])
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")

@@ -1,0 +1,192 @@
+"""Aggregate reads of live contests: rankings, distributions, results, histories."""
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from contests.engine import Phase, PlayerTotals, RankedPlayer, rank_players, team_score
+from contests.models import Answer, Contest, Player
+
+
+def contest_ranking(contest_id: int) -> list[RankedPlayer]:
+    """Every player still in the contest, ranked from the running totals."""
+    rows = Player.objects.filter(contest_id=contest_id, kicked=False).values_list("pk", "score", "answer_time_ms")
+    return rank_players(PlayerTotals(player_id=pk, score=score, answer_time_ms=time) for pk, score, time in rows)
+
+
+def contest_recomputed_totals(contest_id: int) -> dict[int, PlayerTotals]:
+    """Totals recomputed from the stored answers alone (the check on the running totals)."""
+    rows = (
+        Player.objects.filter(contest_id=contest_id, kicked=False)
+        .annotate(
+            total=Coalesce(Sum("answers__points"), Value(0)),
+            time=Coalesce(
+                Sum("answers__elapsed_ms", filter=Q(answers__correct=True, answers__late=False)), Value(0)
+            ),
+        )
+        .values_list("pk", "total", "time")
+    )
+    return {pk: PlayerTotals(player_id=pk, score=total, answer_time_ms=time) for pk, total, time in rows}
+
+
+def active_player_count(contest_id: int) -> int:
+    return Player.objects.filter(contest_id=contest_id, kicked=False).count()
+
+
+def answer_count(contest_id: int, question_index: int) -> int:
+    return Answer.objects.filter(
+        player__contest_id=contest_id, player__kicked=False, question_index=question_index
+    ).count()
+
+
+@dataclass(frozen=True)
+class Distribution:
+    answered: int
+    correct: int
+    by_choice: dict[str, int]
+
+
+def question_distribution(contest: Contest, question_index: int) -> Distribution:
+    """How many chose each choice (for ordering: only right/wrong counts)."""
+    question = contest.questions[question_index]
+    counts = {choice["id"]: 0 for choice in question["choices"]}
+    answered = correct = 0
+    rows = Answer.objects.filter(player__contest=contest, question_index=question_index).values_list(
+        "choices", "correct"
+    )
+    for choices, is_correct in rows:
+        answered += 1
+        correct += is_correct
+        if question["kind"] != "ordering":
+            for choice_id in choices:
+                if choice_id in counts:
+                    counts[choice_id] += 1
+    return Distribution(answered=answered, correct=correct, by_choice=counts if question["kind"] != "ordering" else {})
+
+
+def player_answers(contest_id: int, question_index: int) -> dict[int, Answer]:
+    return {
+        answer.player_id: answer
+        for answer in Answer.objects.filter(player__contest_id=contest_id, question_index=question_index)
+    }
+
+
+@dataclass(frozen=True)
+class TeamStanding:
+    rank: int
+    team_id: int
+    name: str
+    score: int
+    members: int
+
+
+def team_ranking(contest_id: int) -> list[TeamStanding]:
+    """Teams by the mean score of their members (ties: lower team number first)."""
+    members: dict[int, list[int]] = {}
+    names: dict[int, tuple[int, str]] = {}
+    rows = Player.objects.filter(contest_id=contest_id, kicked=False, team__isnull=False).values_list(
+        "team_id", "team__number", "team__name", "score"
+    )
+    for team_id, number, name, score in rows:
+        members.setdefault(team_id, []).append(score)
+        names[team_id] = (number, name)
+    ordered = sorted(members, key=lambda tid: (-team_score(members[tid]), names[tid][0]))
+    return [
+        TeamStanding(
+            rank=position, team_id=tid, name=names[tid][1], score=team_score(members[tid]), members=len(members[tid])
+        )
+        for position, tid in enumerate(ordered, start=1)
+    ]
+
+
+# Results pages ---------------------------------------------------------------
+
+
+def contest_results_players(contest: Contest) -> QuerySet[Player]:
+    """Players of a contest with their answer counts, best first."""
+    return (
+        contest.players.filter(kicked=False)
+        .select_related("user", "team")
+        .annotate(
+            answered=Count("answers"),
+            correct_count=Count("answers", filter=Q(answers__correct=True, answers__late=False)),
+        )
+        .order_by("final_rank", "-score", "answer_time_ms", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    index: int
+    text: str
+    answered: int
+    correct: int
+    percent_correct: int
+    mean_time_ms: int | None
+    difficulty: str
+
+
+def _difficulty(percent: int) -> str:
+    if percent >= 80:
+        return _("Dễ")
+    if percent >= 50:
+        return _("Trung bình")
+    return _("Khó")
+
+
+def contest_question_stats(contest: Contest) -> list[QuestionStats]:
+    """Per question: answers, % of players correct, mean answer time, difficulty."""
+    players = contest.players.filter(kicked=False).count()
+    rows = {
+        row["question_index"]: row
+        for row in Answer.objects.filter(player__contest=contest, player__kicked=False)
+        .values("question_index")
+        .annotate(
+            answered=Count("pk"),
+            correct=Count("pk", filter=Q(correct=True, late=False)),
+            mean_time=Avg("elapsed_ms", filter=Q(late=False)),
+        )
+    }
+    stats = []
+    for index, question in enumerate(contest.questions):
+        row = rows.get(index, {"answered": 0, "correct": 0, "mean_time": None})
+        percent = round(100 * row["correct"] / players) if players else 0
+        stats.append(
+            QuestionStats(
+                index=index,
+                text=question["text"],
+                answered=row["answered"],
+                correct=row["correct"],
+                percent_correct=percent,
+                mean_time_ms=round(row["mean_time"]) if row["mean_time"] is not None else None,
+                difficulty=_difficulty(percent),
+            )
+        )
+    return stats
+
+
+def student_contest_history(user) -> QuerySet[Player]:
+    """A student's finished contests with their own rank and the number of players."""
+    players = (
+        Player.objects.filter(contest=OuterRef("contest"), kicked=False)
+        .order_by()
+        .values("contest")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Player.objects.filter(user=user, kicked=False, contest__phase=Phase.FINISHED)
+        .select_related("contest")
+        .annotate(player_count=Subquery(players, output_field=IntegerField()))
+        .order_by("-contest__created_at")
+    )
+
+
+def teacher_contests(user) -> QuerySet[Contest]:
+    return (
+        Contest.objects.filter(owner=user)
+        .annotate(player_count=Count("players", filter=Q(players__kicked=False)))
+        .order_by("-created_at")
+    )

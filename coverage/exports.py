@@ -1,0 +1,112 @@
+"""Participation exports (CSV and XLSX), streamed; each role exports only its own scope.
+
+A class or school export has one row per enrolled student (their teachers and
+school admins may see names); a province export has one row per class and no
+student names. Every text cell that a spreadsheet could read as a formula
+(starting with =, +, -, @, tab or carriage return) is prefixed with a quote.
+"""
+
+import csv
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from coverage import selectors
+from coverage.selectors import Indicators, Scope
+from schools.models import Classroom
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+
+STUDENT_HEADERS = [
+    "STT", "Họ và tên", "Mã học sinh", "Lớp", "Số lần luyện tập", "Bài hoàn thành trực tuyến",
+    "Bài hoàn thành trực tiếp", "Điểm luyện tập trung bình (%)", "Đã được phổ cập", "Ngày phổ cập",
+    "Số người thân đã hướng dẫn",
+]
+CLASS_HEADERS = [
+    "STT", "Trường", "Lớp", "Khối", "Sĩ số", "Đã tham gia học", "Đã được phổ cập", "Tỷ lệ phổ cập (%)",
+    "Phổ cập trong kỳ", "Số lượt bài đã hoàn thành", "Điểm luyện tập trung bình (%)", "Người thân được hướng dẫn",
+]
+
+
+def safe_cell(value):
+    """Neutralise text a spreadsheet would evaluate (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def student_rows(scope: Scope, *, date_from: date, date_to: date) -> Iterator[list]:
+    rows = selectors.participation_rows(scope, date_from=date_from, date_to=date_to)
+    for index, row in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
+        trained_on = timezone.localdate(row.first_trained) if row.first_trained else None
+        trained = trained_on is not None and trained_on <= date_to
+        yield [
+            index, row.student.full_name, row.student.student_key or "", row.classroom.name, row.attempts or 0,
+            row.online_done or 0, row.in_person_done or 0,
+            None if row.mean_score is None else round(row.mean_score, 1),
+            "Có" if trained else "Chưa", trained_on.strftime("%d/%m/%Y") if trained else "", row.guided or 0,
+        ]
+
+
+def class_rows(scope: Scope, *, date_from: date, date_to: date) -> Iterator[list]:
+    """Per-class aggregates for a province (ten grouped queries, whatever the size of the province)."""
+    at_end = selectors.indicators_by(scope, cutoff=date_to, group="classroom")
+    before = selectors.indicators_by(scope, cutoff=date_from - timedelta(days=1), group="classroom")
+    classrooms = (
+        Classroom.objects.filter(school_year=scope.school_year, school__province_id=scope.obj_id)
+        .select_related("school").order_by("school__name", "grade", "name")
+    )
+    for index, classroom in enumerate(classrooms, start=1):
+        figures = at_end.get(classroom.pk, Indicators())
+        earlier = before.get(classroom.pk, Indicators())
+        yield [
+            index, classroom.school.name, classroom.name, classroom.grade, figures.enrolled, figures.participated,
+            figures.trained, round(figures.coverage, 1), figures.trained - earlier.trained,
+            figures.lessons_completed, None if figures.mean_score is None else round(figures.mean_score, 1),
+            figures.guided,
+        ]
+
+
+def table(scope: Scope, *, date_from: date, date_to: date) -> tuple[list[str], Iterator[list]]:
+    if scope.level == "province":
+        return CLASS_HEADERS, class_rows(scope, date_from=date_from, date_to=date_to)
+    return STUDENT_HEADERS, student_rows(scope, date_from=date_from, date_to=date_to)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """CSV lines with a UTF-8 BOM first, so Excel shows Vietnamese letters."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(headers)
+    for row in rows:
+        yield writer.writerow([safe_cell(v) for v in row])
+
+
+def xlsx_file(headers: list[str], rows: Iterable[list], title: str):
+    """A write-only workbook spooled to a temporary file (memory stays flat), rewound for reading."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    handle = tempfile.TemporaryFile()
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

@@ -1,0 +1,77 @@
+"""Coverage panels for the role home pages, and a small lookup filter for the lesson grid."""
+
+from django import template
+from django.utils import timezone
+
+from coverage import charts, forecast, selectors
+from coverage.selectors import Scope
+from schools.access import classrooms_taught
+from schools.models import SchoolYear
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)
+
+
+def _today_in(year: SchoolYear):
+    return min(timezone.localdate(), year.ends_on)
+
+
+def _summary(scope_obj, province, year):
+    """Coverage and the current target for one scope: a few queries, no rows."""
+    scope = Scope.of(scope_obj, year)
+    cutoff = _today_in(year)
+    enrolled, trained = selectors.coverage_counts(scope, cutoff=cutoff)
+    specs = selectors.target_specs(province)
+    target = forecast.current_target(specs, cutoff)
+    share = forecast.share_percent(trained, enrolled)
+    return {
+        "enrolled": enrolled, "trained": trained, "share": share, "target": target,
+        "bar": charts.bar_chart([(str(scope_obj.name), share)], target.share_percent if target else None),
+    }
+
+
+@register.inclusion_tag("coverage/panels/school.html", takes_context=True)
+def coverage_school_panel(context):
+    role = context["request"].role
+    year = SchoolYear.current()
+    return {"year": year, **(_summary(role.school, role.school.province, year) if year else {})}
+
+
+@register.inclusion_tag("coverage/panels/province.html", takes_context=True)
+def coverage_province_panel(context):
+    role = context["request"].role
+    year = SchoolYear.current()
+    return {"year": year, **(_summary(role.province, role.province, year) if year else {})}
+
+
+@register.inclusion_tag("coverage/panels/classroom.html", takes_context=True)
+def coverage_classroom_panel(context):
+    classroom = context["classroom"]
+    return {"classroom": classroom, **_summary(classroom, classroom.school.province, classroom.school_year)}
+
+
+@register.inclusion_tag("coverage/panels/teacher.html", takes_context=True)
+def coverage_teacher_panel(context):
+    request = context["request"]
+    year = SchoolYear.current()
+    if year is None:
+        return {"rows": []}
+    classrooms = list(
+        classrooms_taught(request.user).filter(school=request.role.school, school_year=year).order_by("grade", "name")
+    )
+    counts = selectors.coverage_by_classroom(classrooms, cutoff=_today_in(year))
+    rows = []
+    for classroom in classrooms:
+        enrolled, trained = counts.get(classroom.pk, (0, 0))
+        rows.append((classroom, enrolled, trained, forecast.share_percent(trained, enrolled)))
+    return {"rows": rows}
+
+
+@register.inclusion_tag("coverage/panels/student.html", takes_context=True)
+def coverage_student_panel(context):
+    user = context["request"].user
+    return {"trained": user.course_completions.exists(), "guided_count": user.people_guided.count()}

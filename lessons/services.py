@@ -1,0 +1,514 @@
+"""Every write of the lessons app: curriculum loading, practice, completion, ratings,
+simulations, assignments and teachers' own quizzes. Each runs in one transaction
+and raises ``ValidationError`` with a Vietnamese message on bad input, changing nothing.
+"""
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lessons import grading, simulations
+from lessons.content import CourseSpec, read_curriculum
+from lessons.keys import answer_key, question_answer_key
+from lessons.models import (
+    Choice,
+    Course,
+    CourseCompletion,
+    Lesson,
+    LessonAssignment,
+    LessonCompletion,
+    LessonRating,
+    PracticeAnswer,
+    PracticeAttempt,
+    Question,
+    Quiz,
+    SimulationProgress,
+)
+from schools.models import Classroom, School, User
+
+CURRICULUM_ROOT = Path(__file__).resolve().parent / "curriculum"
+
+
+def default_image_dir() -> Path:
+    return Path(settings.BASE_DIR) / "static" / "lessons" / "img"
+
+
+# Curriculum ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    course: Course
+    created: int
+    updated: int
+    unchanged: int
+    questions_retired: int
+    lessons_retired: int
+
+
+def _sync(instance, values: dict) -> str:
+    """Set ``values`` on a row and save it only when something changed."""
+    if instance.pk is None:
+        for name, value in values.items():
+            setattr(instance, name, value)
+        instance.save()
+        return "created"
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed:
+        instance.save(update_fields=changed)
+        return "updated"
+    return "unchanged"
+
+
+def curriculum_load(*, root: Path = CURRICULUM_ROOT, image_dir: Path | None = None) -> LoadReport:
+    """Validate every curriculum file, then write them in one transaction (idempotent, stable ids).
+
+    Questions missing from the files are retired, lessons missing from the course
+    deactivated; attempts, answers and completions are never touched.
+    """
+    spec = read_curriculum(root, image_dir=image_dir or default_image_dir())
+    return _curriculum_write(spec)
+
+
+@transaction.atomic
+def _curriculum_write(spec: CourseSpec) -> LoadReport:
+    tally = {"created": 0, "updated": 0, "unchanged": 0}
+    course = Course.objects.filter(key=spec.key).first() or Course(key=spec.key)
+    tally[_sync(course, {"title": spec.title, "version": spec.version})] += 1
+    lessons = {lesson.key: lesson for lesson in Lesson.objects.filter(key__in=[ls.key for ls in spec.lessons])}
+    for ls in spec.lessons:
+        lesson = lessons.setdefault(ls.key, Lesson(key=ls.key))
+        values = {
+            name: getattr(ls, name)
+            for name in (
+                "order", "title", "summary", "required", "simulation_required", "mastery", "duration", "simulation",
+                "illustration", "illustration_alt", "objectives", "takeaways", "body_html", "teacher_guide_html",
+                "source_file",
+            )
+        }
+        tally[_sync(lesson, {**values, "course": course, "is_active": True})] += 1
+        quiz = Quiz.objects.filter(lesson=lesson).first() or Quiz(lesson=lesson)
+        tally[_sync(quiz, {"title": ls.title, "draw_count": spec.draw_count})] += 1
+    lessons_retired = course.lessons.exclude(key__in=lessons).filter(is_active=True).update(is_active=False)
+    quizzes = {quiz.lesson.key: quiz for quiz in Quiz.objects.filter(lesson__course=course).select_related("lesson")}
+    existing = {
+        q.key: q for q in Question.objects.filter(key__in=[qs.key for qs in spec.questions]).prefetch_related("choices")
+    }
+    for qs in spec.questions:
+        question = existing.get(qs.key) or Question(key=qs.key)
+        values = {
+            "quiz": quizzes[qs.lesson_key], "kind": qs.kind, "text": qs.text, "explanation": qs.explanation,
+            "source": qs.source, "order": qs.order, "is_retired": False,
+        }
+        outcome = _sync(question, values)
+        choices = {choice.key: choice for choice in question.choices.all()} if outcome != "created" else {}
+        for cs in qs.choices:
+            choice = choices.pop(cs.key, None) or Choice(question=question, key=cs.key)
+            if _sync(choice, {"text": cs.text, "match_text": cs.match_text, "is_correct": cs.is_correct,
+                              "position": cs.position}) != "unchanged" and outcome == "unchanged":
+                outcome = "updated"
+        if choices:
+            Choice.objects.filter(pk__in=[choice.pk for choice in choices.values()]).delete()
+            outcome = "updated" if outcome == "unchanged" else outcome
+        tally[outcome] += 1
+    questions_retired = (
+        Question.objects.filter(quiz__lesson__course=course, key__isnull=False, is_retired=False)
+        .exclude(key__in=[qs.key for qs in spec.questions])
+        .update(is_retired=True)
+    )
+    return LoadReport(course, tally["created"], tally["updated"], tally["unchanged"], questions_retired,
+                      lessons_retired)
+
+
+# Completion -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonCompletionResult:
+    """What ``lesson_complete`` did: ``just_trained`` is true only on the call that made the student trained."""
+
+    completion: LessonCompletion
+    created: bool
+    just_trained: bool
+    course_completion: CourseCompletion | None
+
+
+@transaction.atomic
+def lesson_complete(
+    *,
+    student: User,
+    lesson: Lesson,
+    method: str = LessonCompletion.Method.ONLINE,
+    percent: int = 0,
+    recorded_by: User | None = None,
+    completed_at: datetime | None = None,
+) -> LessonCompletionResult:
+    """Record that ``student`` completed ``lesson`` (online or in person); keep the best percent.
+
+    The first completion's method and time stand; a later one only raises
+    ``best_percent``. When every required, active lesson of the course is then
+    complete, the student becomes trained (a ``CourseCompletion``, created once).
+    """
+    if method not in LessonCompletion.Method.values:
+        raise ValidationError(_("Cách hoàn thành bài học không hợp lệ."))
+    if not 0 <= percent <= 100:
+        raise ValidationError(_("Điểm phải từ 0 đến 100%."))
+    at = completed_at or timezone.now()
+    completion = LessonCompletion.objects.select_for_update().filter(student=student, lesson=lesson).first()
+    created = completion is None
+    if created:
+        try:
+            with transaction.atomic():
+                completion = LessonCompletion.objects.create(
+                    student=student, lesson=lesson, method=method, completed_at=at, best_percent=percent,
+                    recorded_by=recorded_by,
+                )
+        except IntegrityError:  # a concurrent completion won the race
+            completion = LessonCompletion.objects.select_for_update().get(student=student, lesson=lesson)
+            created = False
+    if not created and percent > completion.best_percent:
+        completion.best_percent = percent
+        completion.save(update_fields=["best_percent"])
+    course_completion, just_trained = _course_complete_if_trained(student=student, course=lesson.course, at=at)
+    return LessonCompletionResult(completion, created, just_trained, course_completion)
+
+
+def _course_complete_if_trained(*, student: User, course: Course, at: datetime) -> tuple[CourseCompletion | None, bool]:
+    existing = CourseCompletion.objects.filter(student=student, course=course).first()
+    if existing:
+        return existing, False
+    required = course.lessons.filter(required=True, is_active=True)
+    done = LessonCompletion.objects.filter(student=student, lesson__in=required).count()
+    if done < required.count():
+        return None, False
+    try:
+        with transaction.atomic():
+            return CourseCompletion.objects.create(student=student, course=course, trained_at=at), True
+    except IntegrityError:
+        return CourseCompletion.objects.get(student=student, course=course), False
+
+
+# Practice ---------------------------------------------------------------------
+
+
+def _simulation_done(student: User, simulation: str) -> bool:
+    return SimulationProgress.objects.filter(
+        student=student, simulation=simulation, completed_at__isnull=False
+    ).exists()
+
+
+@transaction.atomic
+def attempt_start(*, student: User, lesson: Lesson, seed: str | None = None) -> PracticeAttempt:
+    """Resume the student's open attempt on ``lesson`` or draw a new one from a fresh seed."""
+    if not lesson.is_active:
+        raise ValidationError(_("Bài học này không còn được sử dụng."))
+    if lesson.simulation_required and not _simulation_done(student, lesson.simulation):
+        raise ValidationError(
+            _("Em cần hoàn thành phần mô phỏng của bài này trước khi làm bài luyện tập."), code="simulation"
+        )
+    open_attempt = PracticeAttempt.objects.filter(student=student, lesson=lesson, submitted_at__isnull=True).first()
+    if open_attempt:
+        return open_attempt
+    quiz = lesson.practice_quiz
+    pool = [str(pk) for pk in quiz.questions.filter(is_retired=False).values_list("pk", flat=True)]
+    if not pool:
+        raise ValidationError(_("Bài học này chưa có câu hỏi luyện tập."))
+    seed = seed or secrets.token_hex(8)
+    drawn = [int(pk) for pk in grading.draw_questions(pool, quiz.draw_count, seed)]
+    try:
+        with transaction.atomic():
+            return PracticeAttempt.objects.create(
+                student=student, lesson=lesson, question_ids=drawn, seed=seed, total=len(drawn)
+            )
+    except IntegrityError:  # a double click started one already
+        return PracticeAttempt.objects.get(student=student, lesson=lesson, submitted_at__isnull=True)
+
+
+def _locked_attempt(attempt: PracticeAttempt) -> PracticeAttempt:
+    attempt = PracticeAttempt.objects.select_for_update().select_related("lesson__course").get(pk=attempt.pk)
+    if attempt.submitted_at is not None:
+        raise ValidationError(_("Bài luyện tập này đã nộp; không thể thay đổi câu trả lời."), code="submitted")
+    return attempt
+
+
+@transaction.atomic
+def answer_record(*, attempt: PracticeAttempt, question_id: int, raw: Sequence[str]) -> PracticeAnswer:
+    """Grade and store one answer; it is locked at once (no second answer to the same question)."""
+    attempt = _locked_attempt(attempt)
+    if question_id not in attempt.question_ids:
+        raise ValidationError(_("Câu hỏi này không thuộc bài luyện tập của em."), code="not_in_attempt")
+    if attempt.answers.filter(question_id=question_id).exists():
+        raise ValidationError(_("Em đã trả lời câu này rồi; câu trả lời đã được khóa."), code="answered")
+    question = Question.objects.prefetch_related("choices").get(pk=question_id)
+    key = question_answer_key(question)
+    try:
+        response = grading.parse_response(key, list(raw))
+    except grading.InvalidResponse as error:
+        raise ValidationError(error.message, code=str(error.code)) from error
+    try:
+        with transaction.atomic():
+            return PracticeAnswer.objects.create(
+                attempt=attempt, question=question, response=grading.response_to_raw(response),
+                is_correct=grading.grade(key, response),
+            )
+    except IntegrityError as error:
+        raise ValidationError(_("Em đã trả lời câu này rồi; câu trả lời đã được khóa."), code="answered") from error
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    attempt: PracticeAttempt
+    completion: LessonCompletionResult | None
+
+
+@transaction.atomic
+def attempt_submit(*, attempt: PracticeAttempt) -> AttemptResult:
+    """Score a fully answered attempt; a pass at the lesson's mastery completes the lesson."""
+    attempt = _locked_attempt(attempt)
+    answers = list(attempt.answers.values_list("is_correct", flat=True))
+    missing = attempt.total - len(answers)
+    if missing > 0:
+        raise ValidationError(
+            _("Em còn %(n)s câu chưa trả lời. Hãy trả lời hết rồi nộp bài.") % {"n": missing}, code="unanswered"
+        )
+    attempt.correct_count = sum(answers)
+    attempt.percent = grading.attempt_percent(attempt.correct_count, attempt.total)
+    attempt.passed = grading.passed(attempt.percent, attempt.lesson.mastery)
+    attempt.submitted_at = timezone.now()
+    attempt.save(update_fields=["correct_count", "percent", "passed", "submitted_at"])
+    completion = None
+    if attempt.passed:
+        completion = lesson_complete(
+            student=attempt.student, lesson=attempt.lesson, percent=attempt.percent, completed_at=attempt.submitted_at
+        )
+    return AttemptResult(attempt, completion)
+
+
+# Ratings ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def lesson_rate(*, student: User, lesson: Lesson, stars: int, comment: str = "") -> LessonRating:
+    """One rating per student and lesson (a new one replaces the old), only after completing it."""
+    if not LessonCompletion.objects.filter(student=student, lesson=lesson).exists():
+        raise ValidationError(_("Em hãy hoàn thành bài học trước khi đánh giá."))
+    if not 1 <= stars <= 5:
+        raise ValidationError(_("Số sao phải từ 1 đến 5."))
+    rating, _created = LessonRating.objects.update_or_create(
+        student=student, lesson=lesson, defaults={"stars": stars, "comment": comment.strip()[:500]}
+    )
+    return rating
+
+
+# Simulations ------------------------------------------------------------------
+
+
+def _progress_locked(student: User, simulation: str) -> SimulationProgress:
+    progress, _created = SimulationProgress.objects.select_for_update().get_or_create(
+        student=student, simulation=simulation
+    )
+    return progress
+
+
+def _save_progress(progress: SimulationProgress, *, step: int, state: dict, done: bool) -> None:
+    progress.step, progress.state = step, state
+    if done and progress.completed_at is None:
+        progress.completed_at = timezone.now()
+    progress.save()
+
+
+@transaction.atomic
+def simulation_portal_submit(*, student: User, data: dict[str, str], today: date) -> simulations.Outcome:
+    """Apply one step of the mock portal; only the step reached (and the mock OTP) is stored."""
+    progress = _progress_locked(student, simulations.PORTAL)
+    outcome = simulations.portal_submit(progress.step, progress.state, data, today=today)
+    if outcome.advanced:
+        step = progress.step + 1
+        if simulations.portal_step_name(step) == "pay":
+            outcome.state["otp"] = f"{secrets.randbelow(10**6):06d}"
+        done = step >= len(simulations.PORTAL_STEPS)
+        _save_progress(progress, step=step, state=outcome.state, done=done)
+    elif not outcome.errors:
+        _save_progress(progress, step=progress.step, state=outcome.state, done=False)
+    return outcome
+
+
+@transaction.atomic
+def simulation_portal_restart(*, student: User) -> SimulationProgress:
+    """Start the mock portal again; a completed simulation stays completed."""
+    progress = _progress_locked(student, simulations.PORTAL)
+    _save_progress(progress, step=0, state={}, done=False)
+    return progress
+
+
+@transaction.atomic
+def simulation_site_classify(*, student: User, site_id: str, verdict: str) -> simulations.Outcome:
+    """Record the student's verdict on one address of "Trang nào là thật?"."""
+    progress = _progress_locked(student, simulations.REAL_SITE)
+    outcome = simulations.site_classify(progress.state, site_id, verdict)
+    if outcome.errors:
+        raise ValidationError(outcome.errors["site"])
+    done = simulations.sites_done(outcome.state)
+    _save_progress(progress, step=simulations.sites_correct(outcome.state), state=outcome.state, done=done)
+    return outcome
+
+
+# Assignments ------------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_save(
+    *, classroom: Classroom, lesson: Lesson, due_on: date | None, assigned_by: User
+) -> LessonAssignment:
+    """Assign ``lesson`` to ``classroom`` (again: only the due date changes)."""
+    if not lesson.is_active:
+        raise ValidationError(_("Bài học này không còn được sử dụng."))
+    if due_on and due_on < classroom.school_year.starts_on:
+        raise ValidationError(_("Hạn hoàn thành phải nằm trong năm học của lớp."))
+    assignment, _created = LessonAssignment.objects.update_or_create(
+        classroom=classroom, lesson=lesson, defaults={"due_on": due_on, "assigned_by": assigned_by}
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: LessonAssignment) -> None:
+    assignment.delete()
+
+
+# Teachers' quizzes ------------------------------------------------------------
+
+QUIZ_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.TRUEFALSE, Question.Kind.ORDERING)
+CHOICE_KEYS = "abcdef"
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    """A teacher's question as (text, is_correct) choices.
+
+    For ordering the choices are in the correct order and flags are ignored; for
+    true/false they are exactly ``[("Đúng", is_true), ("Sai", not is_true)]``.
+    """
+
+    kind: str
+    text: str
+    explanation: str
+    choices: list[tuple[str, bool]]
+
+
+@dataclass(frozen=True)
+class _ChoiceRow:
+    key: str
+    is_correct: bool
+    position: int
+
+
+def question_data_errors(data: QuestionData) -> list[str]:
+    """Why a teacher's question cannot be saved (empty when it can)."""
+    errors = []
+    if data.kind not in QUIZ_KINDS:
+        return [_("Loại câu hỏi không hợp lệ.")]
+    if not data.text.strip():
+        errors.append(_("Câu hỏi chưa có nội dung."))
+    if not data.explanation.strip():
+        errors.append(_("Hãy viết lời giải thích; học sinh xem sau khi trả lời."))
+    if data.kind == Question.Kind.TRUEFALSE:
+        if len(data.choices) != 2 or sum(flag for _text, flag in data.choices) != 1:
+            errors.append(_("Câu Đúng/Sai cần chọn đúng một đáp án: Đúng hoặc Sai."))
+        return errors
+    if len(data.choices) > len(CHOICE_KEYS):
+        errors.append(_("Tối đa %(n)s lựa chọn.") % {"n": len(CHOICE_KEYS)})
+        return errors
+    if any(not text.strip() or len(text) > 500 for text, _flag in data.choices):
+        errors.append(_("Mỗi lựa chọn cần có nội dung, tối đa 500 ký tự."))
+    rows = [_ChoiceRow(key, flag, i) for i, (key, (_text, flag)) in enumerate(zip(CHOICE_KEYS, data.choices))]
+    try:
+        answer_key(data.kind, rows)
+    except ValueError:
+        errors.append(
+            {
+                Question.Kind.SINGLE: _("Câu một lựa chọn cần ít nhất 2 lựa chọn và đúng 1 đáp án đúng."),
+                Question.Kind.MULTIPLE: _("Câu nhiều lựa chọn cần ít nhất 2 đáp án đúng và ít nhất 1 đáp án sai."),
+                Question.Kind.ORDERING: _("Câu sắp xếp cần ít nhất 2 mục, không trùng nhau."),
+            }[data.kind]
+        )
+    if data.kind == Question.Kind.ORDERING and len({text.strip() for text, _f in data.choices}) != len(data.choices):
+        errors.append(_("Các mục cần sắp xếp không được trùng nhau."))
+    return errors
+
+
+@transaction.atomic
+def quiz_create(*, owner: User, school: School | None, title: str) -> Quiz:
+    title = title.strip()
+    if not title:
+        raise ValidationError(_("Bộ câu hỏi cần có tên."))
+    return Quiz.objects.create(owner=owner, school=school, title=title[:200])
+
+
+def _question_create(quiz: Quiz, data: QuestionData, order: int) -> Question:
+    question = Question.objects.create(
+        quiz=quiz, kind=data.kind, text=data.text.strip(), explanation=data.explanation.strip(), order=order
+    )
+    if data.kind == Question.Kind.TRUEFALSE:
+        is_true = data.choices[0][1]
+        Choice.objects.bulk_create([
+            Choice(question=question, key=grading.TRUE_ID, text=_("Đúng"), is_correct=is_true, position=0),
+            Choice(question=question, key=grading.FALSE_ID, text=_("Sai"), is_correct=not is_true, position=1),
+        ])
+    else:
+        Choice.objects.bulk_create([
+            Choice(question=question, key=key, text=text.strip(), is_correct=flag and data.kind != Question.Kind.ORDERING,
+                   position=position)
+            for position, (key, (text, flag)) in enumerate(zip(CHOICE_KEYS, data.choices))
+        ])
+    return question
+
+
+def _next_order(quiz: Quiz) -> int:
+    last = quiz.questions.order_by("-order").values_list("order", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def question_create(*, quiz: Quiz, data: QuestionData) -> Question:
+    """Add one question to a teacher's quiz."""
+    if quiz.lesson_id:
+        raise ValidationError(_("Câu hỏi của bài học được quản lý trong tệp nội dung, không sửa tại đây."))
+    errors = question_data_errors(data)
+    if errors:
+        raise ValidationError(errors)
+    return _question_create(quiz, data, _next_order(quiz))
+
+
+@transaction.atomic
+def question_retire(*, question: Question) -> Question:
+    """Hide a question from future use; past answers keep pointing at it."""
+    question.is_retired = True
+    question.save(update_fields=["is_retired"])
+    return question
+
+
+@transaction.atomic
+def quiz_import(*, quiz: Quiz, rows: Sequence[QuestionData]) -> list[Question]:
+    """Add all rows or none: the caller has already reported per-row errors."""
+    if quiz.lesson_id:
+        raise ValidationError(_("Không thể nhập vào bộ câu hỏi của bài học."))
+    problems = [
+        _("Dòng %(row)s: %(error)s") % {"row": index, "error": " ".join(errors)}
+        for index, row in enumerate(rows, start=2)
+        if (errors := question_data_errors(row))
+    ]
+    if problems:
+        raise ValidationError(problems)
+    start = _next_order(quiz)
+    return [_question_create(quiz, row, start + offset) for offset, row in enumerate(rows)]

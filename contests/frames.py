@@ -254,3 +254,9 @@ def snapshot(contest: Contest, *, now: datetime, player: Player | None = None, h
     elif phase == Phase.LOBBY:
         state["lobby"] = lobby_frame(contest)
     return state
+
+
+def snapshot_for(*, contest_id: int, now: datetime, player_id: int | None = None, host: bool = False) -> Frame:
+    contest = Contest.objects.get(pk=contest_id)
+    player = Player.objects.select_related("team", "user").get(pk=player_id) if player_id is not None else None
+    return snapshot(contest, now=now, player=player, host=host)

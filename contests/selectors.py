@@ -190,3 +190,35 @@ def teacher_contests(user) -> QuerySet[Contest]:
         .annotate(player_count=Count("players", filter=Q(players__kicked=False)))
         .order_by("-created_at")
     )
+
+
+def contest_hosted_by(*, pin: str, user) -> int | None:
+    """The id of the running contest with this PIN if `user` owns it."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Contest.objects.exclude(phase=Phase.FINISHED)
+        .filter(pin=pin, owner=user)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def quizzes_for_contest(user, school) -> QuerySet:
+    """Quizzes a teacher may run live: lesson practice banks, their own, their school's; with live counts."""
+    from lessons.models import Question, Quiz
+
+    usable = Q(lesson__isnull=False, lesson__is_active=True) | Q(owner=user)
+    if school is not None:
+        usable |= Q(school=school)
+    active = Q(questions__is_retired=False)
+    return (
+        Quiz.objects.filter(usable)
+        .annotate(
+            live_count=Count("questions", filter=active & Q(questions__kind__in=Question.LIVE_KINDS), distinct=True),
+            question_count=Count("questions", filter=active, distinct=True),
+        )
+        .filter(live_count__gt=0)
+        .select_related("lesson")
+        .order_by("lesson__order", "title", "pk")
+    )

@@ -172,7 +172,8 @@ def indicators_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Ind
     )
     merge(scores, enrolled_key, {"score_sum": "total", "score_count": "n"})
     ratings = (
-        LessonRating.objects.filter(**scope.enrollment_filter(ENROLLED), updated_at__lt=end)
+        # Ratings carry only their last change: they are read as they stand now, not as of the cut-off.
+        LessonRating.objects.filter(**scope.enrollment_filter(ENROLLED))
         .values(enrolled_key)
         .annotate(total=Sum("stars"), n=Count("pk"), high=Count("pk", filter=Q(stars__gte=4)))
         .order_by()

@@ -230,7 +230,8 @@ def rollover(request):
     if source is None:
         messages.error(request, _("Chưa có năm học hiện tại."))
         return redirect("coverage_school")
-    form = RolloverForm(request.POST or request.GET or None, source=source)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = RolloverForm(data, source=source)
     context = {"school": school, "source": source, "form": form}
     if form.is_bound and form.is_valid():
         target = form.cleaned_data["target_year"]

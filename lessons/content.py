@@ -107,7 +107,8 @@ class _Map(dict):
     key_lines: dict
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when available (ten times faster); marks carry lines either way.
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
@@ -142,7 +143,7 @@ class _File:
 
     def parse_yaml(self, text: str):
         try:
-            return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             self.problem(mark.line + 1 if mark else None, f"YAML không hợp lệ: {error.problem or error}")

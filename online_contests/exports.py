@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -23,7 +24,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def cell(value):
-    """Neutralise a text cell that a spreadsheet would run as a formula."""
+    """Neutralise a text cell that a spreadsheet would run as a formula (lazy texts become plain text)."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -85,7 +88,7 @@ def xlsx_response(filename: str, sheets: Iterable[tuple[str, list[list], Iterabl
     for title, heading, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
         for line in heading:
-            sheet.append([cell(str(value)) for value in line])
+            sheet.append([cell(value) for value in line])
         for row in rows:
             sheet.append([cell(value) for value in row])
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it

@@ -27,7 +27,12 @@ class ContestForm(forms.ModelForm):
     time_limit_minutes = forms.IntegerField(
         label=_("Thời gian làm bài (phút)"), min_value=1, max_value=300,
         help_text=_("Từ 1 đến 300 phút. Hết giờ, bài tự nộp với các câu đã lưu."),
-        error_messages={"required": _("Hãy nhập thời gian làm bài.")},
+        error_messages={
+            "required": _("Hãy nhập thời gian làm bài."),
+            "min_value": _("Thời gian làm bài phải từ 1 đến 300 phút."),
+            "max_value": _("Thời gian làm bài phải từ 1 đến 300 phút."),
+            "invalid": _("Hãy nhập số phút là một số nguyên."),
+        },
     )
     schools = forms.ModelMultipleChoiceField(
         label=_("Trường tham gia"), queryset=School.objects.none(), widget=forms.CheckboxSelectMultiple,
@@ -72,7 +77,11 @@ class ContestForm(forms.ModelForm):
             self.fields[f"pool_{quiz.pk}"] = forms.IntegerField(
                 label=_("%(quiz)s (có %(n)d câu)") % {"quiz": quiz.title, "n": quiz.available},
                 min_value=0, max_value=quiz.available, required=False, initial=pools.get(quiz.pk, 0),
-                error_messages={"max_value": _("Bộ này chỉ có %(limit_value)s câu.")},
+                error_messages={
+                    "max_value": _("Bộ này chỉ có %(limit_value)s câu."),
+                    "min_value": _("Số câu không được âm."),
+                    "invalid": _("Hãy nhập số câu là một số nguyên."),
+                },
             )
         if self.instance.pk:
             self.initial.setdefault("grades", self.instance.grades)

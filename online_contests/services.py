@@ -211,17 +211,22 @@ def _attempt_existing(attempt: Attempt, *, now: datetime) -> Attempt:
     return attempt
 
 
-def _lock_running(*, attempt: Attempt, now: datetime, what: str) -> Attempt:
-    """Lock the attempt row; refuse if it is past its deadline or finished (call inside a transaction)."""
-    locked = Attempt.objects.select_for_update().select_related("contest").get(pk=attempt.pk)
-    if locked.finish == Attempt.Finish.EXPIRED or now >= locked.deadline:
+def _refuse_unless_running(attempt: Attempt, *, now: datetime, what: str) -> None:
+    """Refuse a change to an attempt past its deadline or already finished."""
+    if attempt.finish == Attempt.Finish.EXPIRED or now >= attempt.deadline:
         raise ContestError(
             _("Đã hết giờ làm bài. Bài của em đã được ghi nhận với các câu trả lời đã lưu trước đó."),
-            reason=Reason.LATE, attempt=locked, detail=what,
+            reason=Reason.LATE, attempt=attempt, detail=what,
         )
-    if locked.is_finished:
+    if attempt.is_finished:
         raise ContestError(_("Em đã nộp bài, không thể thay đổi câu trả lời nữa."),
-                           reason=Reason.FINISHED, attempt=locked, detail=what)
+                           reason=Reason.FINISHED, attempt=attempt, detail=what)
+
+
+def _lock_running(*, attempt: Attempt, now: datetime, what: str) -> Attempt:
+    """Lock the attempt row and check again that it still runs (call inside a transaction)."""
+    locked = Attempt.objects.select_for_update().select_related("contest").get(pk=attempt.pk)
+    _refuse_unless_running(locked, now=now, what=what)
     return locked
 
 
@@ -232,6 +237,7 @@ def answer_save(*, attempt: Attempt, question_id: int, values: Sequence[str], no
     """
     with _refusals_recorded(contest=attempt.contest, student=attempt.student, now=now):
         attempt_finalise_if_expired(attempt=attempt, now=now)
+        _refuse_unless_running(attempt, now=now, what=f"answer {question_id}")
         if question_id not in attempt.question_ids:
             raise ContestError(_("Câu hỏi này không có trong đề của em."), reason=Reason.FOREIGN_QUESTION,
                                attempt=attempt, detail=f"question {question_id}")

@@ -1,6 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from schools import services
 from schools.models import (
     Classroom,
     Consent,
@@ -25,6 +32,31 @@ class UserAdmin(DjangoUserAdmin):
         ("Quyền", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "password1", "password2"]})]
+    actions = ["deidentify_students"]
+
+    @admin.action(description=gettext_lazy("Rút lại đồng ý: ẩn danh các học sinh đã chọn"), permissions=["change"])
+    def deidentify_students(self, request, queryset):
+        """Withdrawal of consent, after a confirmation page: see services.student_deidentify."""
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Xác nhận ẩn danh học sinh"),
+                "queryset": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "schools/rosters/admin_deidentify_confirm.html", context)
+        done = 0
+        for student in queryset:
+            try:
+                student = services.student_deidentify(student=student, withdrawn_by=request.user, on=timezone.localdate())
+            except ValidationError as error:
+                self.message_user(request, f"{student.username}: {' '.join(error.messages)}", messages.ERROR)
+                continue
+            self.log_change(request, student, _("Ẩn danh theo yêu cầu rút lại đồng ý"))
+            done += 1
+        self.message_user(request, _("Đã ẩn danh %(n)d học sinh.") % {"n": done}, messages.SUCCESS)
+        return None
 
 
 class RoleInline(admin.TabularInline):

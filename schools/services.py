@@ -4,9 +4,12 @@ import secrets
 import unicodedata
 from datetime import date
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
 from schools.models import (
@@ -21,6 +24,7 @@ from schools.models import (
     grade_from_class_name,
 )
 from schools.names import normalize_name
+from schools.signals import student_deidentified
 
 SLIP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: slips are typed by hand
 SLIP_LENGTH = 11  # 31^11 ≈ 2^54
@@ -58,6 +62,31 @@ def username_generate(full_name: str, taken: set[str] | None = None) -> str:
             taken.add(candidate)
             return candidate
     raise RuntimeError("could not find a free username")
+
+
+def usernames_generate(full_names: list[str]) -> list[str]:
+    """Unused usernames for many students at once (as ``username_generate``), with a few queries per thousand."""
+    usernames: list[str | None] = [None] * len(full_names)
+    bases = [username_base(name) for name in full_names]
+    taken: set[str] = set()
+    for _round in range(50):
+        pending = [index for index, username in enumerate(usernames) if username is None]
+        if not pending:
+            return usernames
+        candidates: dict[int, str] = {}
+        for index in pending:
+            candidate = f"{bases[index]}{secrets.randbelow(9000) + 1000}"
+            if candidate not in taken:
+                taken.add(candidate)
+                candidates[index] = candidate
+        values = list(candidates.values())
+        in_use = set()
+        for start in range(0, len(values), 1000):
+            in_use.update(User.objects.filter(username__in=values[start : start + 1000]).values_list("username", flat=True))
+        for index, candidate in candidates.items():
+            if candidate not in in_use:
+                usernames[index] = candidate
+    raise RuntimeError("could not find free usernames")
 
 
 @transaction.atomic
@@ -165,3 +194,60 @@ def consent_record(
     consent.save()
     student.consent = consent  # keep the caller's instance in step with the row
     return consent
+
+
+@transaction.atomic
+def consents_record(*, entries: list[tuple[User, bool, bool]], recorded_by: User, on: date) -> int:
+    """Record consent for several students at once (student, guardian_given, student_given); returns how many changed."""
+    changed = 0
+    for student, guardian_given, student_given in entries:
+        consent = getattr(student, "consent", None)
+        if consent is not None and (consent.guardian_given, consent.student_given) == (guardian_given, student_given):
+            continue
+        consent_record(
+            student=student, guardian_given=guardian_given, student_given=student_given, recorded_by=recorded_by, on=on
+        )
+        changed += 1
+    return changed
+
+
+DEIDENTIFIED_NAME = "Học sinh đã ẩn danh #%(number)s"
+
+
+@transaction.atomic
+def student_deidentify(*, student: User, withdrawn_by: User, on: date) -> User:
+    """Withdrawal of consent: remove what identifies the student, keep the anonymous rows that reports count.
+
+    The name becomes "Học sinh đã ẩn danh #…", the codes, birth date and sex are
+    cleared, the username is replaced and the password made unusable; consent is
+    recorded as withdrawn. Enrollments and learning records stay, so coverage
+    counts do not change. Admin log entries that quoted the old name are rewritten.
+    Apps holding their own copy of the name clear it on ``student_deidentified``.
+    """
+    student = User.objects.select_for_update().get(pk=student.pk)
+    if student.is_deidentified:
+        raise ValidationError(_("Học sinh này đã được ẩn danh."))
+    if student.is_staff or student.is_superuser or student.roles.exclude(role=RoleAssignment.Role.STUDENT).exists():
+        raise ValidationError(_("Chỉ ẩn danh được tài khoản học sinh."))
+    old_repr = str(student)
+    number = secrets.token_hex(4)
+    consent_record(student=student, guardian_given=False, student_given=False, recorded_by=withdrawn_by, on=on)
+    student.full_name = DEIDENTIFIED_NAME % {"number": number}
+    student.username = f"an-danh-{number}"
+    while User.objects.filter(username=student.username).exists():
+        student.username = f"an-danh-{secrets.token_hex(6)}"
+    student.first_name = student.last_name = student.email = ""
+    student.student_key = None
+    student.key_kind = ""
+    student.key_school = None
+    student.birth_date = None
+    student.sex = ""
+    student.must_change_password = False
+    student.is_deidentified = True
+    student.set_unusable_password()
+    student.save()
+    LogEntry.objects.filter(object_repr__contains=old_repr).update(
+        object_repr=Replace("object_repr", Value(old_repr), Value(student.full_name))
+    )
+    student_deidentified.send(sender=User, student=student)
+    return student

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from schools import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("province/", views.province_admin_home, name="province_admin_home"),
     path("classes/<int:pk>/", views.classroom_detail, name="classroom_detail"),
     path("classes/<int:pk>/students/new/", views.student_create, name="student_create"),
+    path("", include("schools.urls_rosters")),
 ]

@@ -1,0 +1,193 @@
+/* The host screen for the projector: lobby, questions, live counts, reveal, leaderboard, podium. */
+(function () {
+  "use strict";
+  var setup = contestConfig();
+  var config = setup.config, t = setup.t;
+  var root = document.getElementById("host");
+  var question = null, deadline = null, countdown = null, phase = "lobby", locked = false;
+
+  function $(name) { return root.querySelector("[data-" + name + "]"); }
+  function show(screen) {
+    root.querySelectorAll("[data-screen]").forEach(function (el) { el.hidden = el.dataset.screen !== screen; });
+  }
+  function item(text, className) {
+    var li = document.createElement("li");
+    li.textContent = text;
+    if (className) { li.className = className; }
+    return li;
+  }
+
+  var socket = new ContestSocket(config.socket, {
+    open: function () { $("status").textContent = t.connected; },
+    lost: function () { $("status").textContent = t.reconnecting; },
+    gone: function () { $("status").textContent = t.finished; },
+    frame: function (frame) { (handlers[frame.type] || function () {})(frame); }
+  });
+  $("status").textContent = t.connecting;
+
+  function controls() {
+    var paused = phase === "paused";
+    var visible = {
+      start: phase === "lobby",
+      next: phase === "reveal" || phase === "leaderboard",
+      close: phase === "question",
+      pause: phase === "question" || phase === "reveal" || phase === "leaderboard",
+      resume: paused,
+      lock: phase !== "finished" && !locked,
+      unlock: phase !== "finished" && locked,
+      end: phase !== "finished"
+    };
+    root.querySelectorAll("[data-action]").forEach(function (button) {
+      button.hidden = !visible[button.dataset.action];
+    });
+    $("locked").hidden = !locked;
+  }
+  root.querySelectorAll("[data-action]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var action = button.dataset.action;
+      if (action === "end" && !confirm(t.endConfirm)) { return; }
+      var message = { type: action };
+      if (action !== "lock" && action !== "unlock") { message.seq = socket.seq; }
+      socket.send(message);
+    });
+  });
+  var contrast = $("contrast");
+  function applyContrast(on) {
+    document.body.classList.toggle("high-contrast", on);
+    contrast.setAttribute("aria-pressed", on ? "true" : "false");
+    localStorage.setItem("contest:contrast", on ? "1" : "");
+  }
+  contrast.addEventListener("click", function () { applyContrast(!document.body.classList.contains("high-contrast")); });
+  applyContrast(!!localStorage.getItem("contest:contrast"));
+
+  function addPlayer(player) {
+    if (root.querySelector('[data-player="' + player.id + '"]')) { return; }
+    var li = item(player.nickname + (player.team ? " · " + player.team : ""));
+    li.dataset.player = player.id;
+    var kick = document.createElement("button");
+    kick.type = "button";
+    kick.className = "btn btn-small";
+    kick.textContent = t.kick;
+    kick.setAttribute("aria-label", t.kick + ": " + player.nickname);
+    kick.addEventListener("click", function () {
+      if (confirm(t.kickConfirm)) { socket.send({ type: "kick", player: player.id }); }
+    });
+    li.appendChild(kick);
+    $("roster").appendChild(li);
+  }
+
+  function tick() {
+    if (deadline === null) { return; }
+    var left = socket.leftUntil(deadline);
+    $("timer").textContent = Math.ceil(left / 1000) + " " + t.seconds;
+    $("timer").style.setProperty("--left", (left / question.time_limit_ms).toFixed(3));
+  }
+  function stopTimer() { deadline = null; clearInterval(countdown); }
+
+  function renderQuestion(q, at) {
+    question = q;
+    $("qnum").textContent = t.question + " " + (q.index + 1) + " " + t.of + " " + q.count;
+    $("qtext").textContent = q.text;
+    var list = $("choices");
+    list.textContent = "";
+    q.choices.forEach(function (c, n) {
+      list.appendChild(item(contestShapes[n % contestShapes.length] + " " + contestLetters[n] + "  " + c.text, "ans-" + (n % 4)));
+    });
+    show("question");
+    stopTimer();
+    if (at) { deadline = at; countdown = setInterval(tick, 200); tick(); } else { $("timer").textContent = t.paused; }
+  }
+
+  function renderReveal(frame) {
+    stopTimer();
+    $("rtext").textContent = question ? question.text : "";
+    var bars = $("bars");
+    bars.textContent = "";
+    var most = 1;
+    Object.keys(frame.distribution).forEach(function (id) { most = Math.max(most, frame.distribution[id]); });
+    (question ? question.choices : []).forEach(function (c, n) {
+      var right = frame.correct.indexOf(c.id) >= 0;
+      var count = frame.distribution[c.id];
+      var li = item("", "bar ans-" + (n % 4) + (right ? " bar-correct" : ""));
+      var label = document.createElement("span");
+      label.className = "bar-label";
+      label.textContent = contestShapes[n % contestShapes.length] + " " + contestLetters[n] + "  " + c.text + (right ? " ✔" : "");
+      var fill = document.createElement("span");
+      fill.className = "bar-fill";
+      fill.style.width = (count === undefined ? 0 : 100 * count / most) + "%";
+      var value = document.createElement("span");
+      value.className = "bar-count";
+      value.textContent = count === undefined ? "" : count;
+      li.append(label, fill, value);
+      bars.appendChild(li);
+    });
+    if (question && question.kind === "ordering") {
+      bars.appendChild(item(frame.correct_count + "/" + frame.answered + " ✔"));
+    }
+    $("explain").textContent = frame.explanation || "";
+    show("reveal");
+  }
+
+  function renderRanking(list, rows, teams) {
+    list.textContent = "";
+    (teams && teams.length ? teams.map(function (r) { return { rank: r.rank, nickname: r.name, score: r.score }; }) : rows)
+      .forEach(function (row) { list.appendChild(item(row.rank + ". " + row.nickname + " – " + row.score)); });
+  }
+
+  var handlers = {
+    state: function (s) {
+      phase = s.phase;
+      locked = s.locked;
+      $("count").textContent = s.players;
+      $("roster").textContent = "";
+      (s.roster || []).forEach(addPlayer);
+      var shown = s.phase === "paused" ? s.paused_phase : s.phase;
+      if (s.question) { question = s.question; }
+      if (shown === "lobby") { show("lobby"); }
+      else if (shown === "question") {
+        renderQuestion(s.question, s.phase === "paused" ? null : s.deadline);
+        $("answers").textContent = s.answers || 0;
+        $("total").textContent = s.players;
+      }
+      else if (shown === "reveal") { renderReveal(s.reveal); }
+      else if (shown === "leaderboard") { handlers.leaderboard(s.leaderboard); }
+      else if (shown === "finished") { handlers.finished(s.finished); }
+      controls();
+    },
+    player_joined: function (frame) { addPlayer(frame.player); $("count").textContent = frame.count; },
+    player_left: function (frame) {
+      var li = root.querySelector('[data-player="' + frame.player.id + '"]');
+      if (li && frame.kicked) { li.remove(); } else if (li) { li.classList.add("offline"); }
+      $("count").textContent = frame.count;
+    },
+    lobby: function (frame) { locked = frame.locked; $("count").textContent = frame.count; controls(); },
+    question: function (frame) {
+      phase = "question";
+      root.querySelectorAll(".offline").forEach(function (li) { li.classList.remove("offline"); });
+      renderQuestion(frame, frame.deadline);
+      $("answers").textContent = 0;
+      controls();
+    },
+    answers: function (frame) { $("answers").textContent = frame.count; $("total").textContent = frame.total; },
+    reveal: function (frame) { phase = "reveal"; renderReveal(frame); controls(); },
+    leaderboard: function (frame) {
+      phase = "leaderboard";
+      renderRanking($("board"), frame.top, frame.teams);
+      show("leaderboard");
+      controls();
+    },
+    finished: function (frame) {
+      phase = "finished";
+      stopTimer();
+      renderRanking($("podium"), frame.podium, frame.teams);
+      show("finished");
+      controls();
+    },
+    paused: function () { phase = "paused"; stopTimer(); $("timer").textContent = t.paused; $("status").textContent = t.paused; controls(); },
+    resumed: function () { $("status").textContent = t.connected; socket.send({ type: "sync" }); },
+    error: function (frame) {
+      $("status").textContent = frame.message;
+      if (frame.code === "stale") { socket.send({ type: "sync" }); }
+    }
+  };
+})();

@@ -99,7 +99,8 @@ def certificate_pdf(request, pk):
 
 def _school_page(request, *, status=200, issue_form=None):
     school = request.role.school
-    filter_form = ClassFilterForm(request.GET or None, school=school)
+    # Both forms have a class field: distinct ids keep their labels apart.
+    filter_form = ClassFilterForm(request.GET or None, school=school, auto_id="filter_%s")
     classroom = filter_form.cleaned_data["classroom"] if filter_form.is_valid() else None
     page = Paginator(selectors.school_certificates(school, classroom=classroom), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -126,9 +126,7 @@ class ContestState:
             raise ValueError(f"question_index {self.question_index} out of range")
         if self.phase == Phase.LOBBY and self.question_index != -1:
             raise ValueError("the lobby has no current question")
-        if self.phase == Phase.QUESTION and (
-            self.question_started_at is None or self.deadline is None
-        ):
+        if self.phase == Phase.QUESTION and (self.question_started_at is None or self.deadline is None):
             raise ValueError("an open question needs a start and a deadline")
         if (self.phase == Phase.PAUSED) != (self.paused_phase is not None):
             raise ValueError("paused_phase is set exactly when paused")
@@ -151,9 +149,7 @@ class ContestState:
 _PAUSABLE = (Phase.QUESTION, Phase.REVEAL, Phase.LEADERBOARD)
 
 
-def new_contest(
-    *, time_limits_ms: Sequence[int], show_leaderboard: bool = True, now: datetime
-) -> ContestState:
+def new_contest(*, time_limits_ms: Sequence[int], show_leaderboard: bool = True, now: datetime) -> ContestState:
     """Return the lobby state of a contest with these question time limits."""
     return ContestState(
         phase=Phase.LOBBY,
@@ -332,9 +328,7 @@ def transition(state: ContestState, event: Event | str, *, now: datetime) -> Con
     return dataclasses.replace(state, **changes, seq=state.seq + 1, changed_at=now)
 
 
-def should_close(
-    state: ContestState, answered_count: int, player_count: int, now: datetime
-) -> bool:
+def should_close(state: ContestState, answered_count: int, player_count: int, now: datetime) -> bool:
     """Whether the open question should close: everyone answered, or time is up."""
     if state.phase != Phase.QUESTION:
         return False
@@ -385,9 +379,7 @@ def check_answer_window(
         raise _invalid("already_answered")
 
 
-def validate_selection(
-    kind: QuestionKind | str, selected_ids: Sequence[str], choice_ids: Sequence[str]
-) -> None:
+def validate_selection(kind: QuestionKind | str, selected_ids: Sequence[str], choice_ids: Sequence[str]) -> None:
     """Raise InvalidAnswer unless `selected_ids` is a well-formed answer."""
     kind = QuestionKind(kind)
     if not selected_ids:
@@ -403,9 +395,7 @@ def validate_selection(
         raise _invalid("incomplete_order")
 
 
-def judge_answer(
-    kind: QuestionKind | str, selected_ids: Sequence[str], correct_ids: Sequence[str]
-) -> bool:
+def judge_answer(kind: QuestionKind | str, selected_ids: Sequence[str], correct_ids: Sequence[str]) -> bool:
     """Whether a validated selection is right; for ordering, `correct_ids` is the key."""
     if QuestionKind(kind) == QuestionKind.ORDERING:
         return list(selected_ids) == list(correct_ids)

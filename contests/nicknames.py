@@ -31,15 +31,17 @@ _MESSAGES = {
 
 # Characters that render as nothing but are letters, symbols or marks, so
 # the category test below misses them; all are known tricks for blank names.
-_INVISIBLE = frozenset(
-    "\u034f"  # combining grapheme joiner
-    "\u115f\u1160\u3164\uffa0"  # Hangul fillers
-    "\u17b4\u17b5"  # Khmer inherent vowels
-    "\u180b\u180c\u180d\u180f"  # Mongolian variation selectors
-    "\u2800"  # braille blank
-) | {chr(code) for code in range(0xFE00, 0xFE10)} | {
-    chr(code) for code in range(0xE0100, 0xE01F0)
-}
+_INVISIBLE = (
+    frozenset(
+        "\u034f"  # combining grapheme joiner
+        "\u115f\u1160\u3164\uffa0"  # Hangul fillers
+        "\u17b4\u17b5"  # Khmer inherent vowels
+        "\u180b\u180c\u180d\u180f"  # Mongolian variation selectors
+        "\u2800"  # braille blank
+    )
+    | {chr(code) for code in range(0xFE00, 0xFE10)}
+    | {chr(code) for code in range(0xE0100, 0xE01F0)}
+)
 # Control (Cc), format (Cf: zero-width U+200B-U+200F, U+2060-U+2064, U+FEFF,
 # bidi overrides U+202A-U+202E and isolates U+2066-U+2069, soft hyphen, tags),
 # surrogate, private-use and unassigned code points.
@@ -77,8 +79,7 @@ def normalize_nickname(raw: str) -> str:
     text = "".join(
         " " if char.isspace() else char
         for char in text
-        if char.isspace()
-        or (unicodedata.category(char) not in _DROPPED_CATEGORIES and char not in _INVISIBLE)
+        if char.isspace() or (unicodedata.category(char) not in _DROPPED_CATEGORIES and char not in _INVISIBLE)
     )
     text = _drop_loose_marks(unicodedata.normalize("NFC", text))
     return " ".join(text.split())

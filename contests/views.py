@@ -207,16 +207,15 @@ def contest_join(request):
 @require_GET
 def contest_play(request, pin):
     """The player screen; the join URL in the QR code lands here."""
+    contest = None
     try:
         contest = _find_running(request, pin)
     except _TooManyAttempts:
-        form = JoinForm()
-        form.add_error(None, _("Em đã thử quá nhiều mã PIN. Hãy đợi vài phút rồi thử lại."))
-        return render(request, "contests/join.html", {"form": form}, status=429)
+        error, status = _("Em đã thử quá nhiều mã PIN. Hãy đợi vài phút rồi thử lại."), 429
+    else:
+        error, status = _("Không tìm thấy cuộc thi với mã PIN này, hoặc cuộc thi đã kết thúc."), 404
     if contest is None:
-        form = JoinForm(initial={"pin": pin})
-        form.add_error(None, _("Không tìm thấy cuộc thi với mã PIN này, hoặc cuộc thi đã kết thúc."))
-        return render(request, "contests/join.html", {"form": form}, status=404)
+        return render(request, "contests/join.html", {"form": JoinForm(), "error": error}, status=status)
     needs_login = contest.access == Contest.Access.CLASSES and not request.user.is_authenticated
     config = {"pin": contest.pin, "socket": f"/ws/contests/{contest.pin}/play/"}
     return render(

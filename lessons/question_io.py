@@ -9,6 +9,7 @@ same layout, so an exported file imports again unchanged.
 import csv
 import io
 import unicodedata
+import zipfile
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
@@ -89,7 +90,7 @@ def _read_rows(upload) -> list[list[str]]:
     if name.endswith(".xlsx"):
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (InvalidFileException, KeyError, OSError, ValueError) as error:
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
             raise ValueError(_("Không đọc được tệp Excel. Hãy dùng tệp mẫu và lưu dạng .xlsx.")) from error
         sheet = workbook.worksheets[0]
         return [[_norm(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]

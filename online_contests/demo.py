@@ -69,7 +69,7 @@ def _seed_closed(world, pools, now) -> None:
         fields=_fields(CLOSED_NAME, "Ban Tổ chức – Sở Giáo dục và Đào tạo tỉnh Gia Lai", opens_at,
                        opens_at + timedelta(days=10), (1, 2, 3, 5), tiebreak_enabled=True, school_award_count=1),
     )
-    services.contest_schedule(contest=contest, now=opens_at - timedelta(days=1))
+    contest = services.contest_schedule(contest=contest, now=opens_at - timedelta(days=1))
     rng = random.Random(1010)  # noqa: S311 - demo data
     for index, student in enumerate(world.students):
         if index % 5 == 4:  # not everyone takes part, so school shares differ

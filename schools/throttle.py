@@ -8,6 +8,8 @@ all get in). Only failures count, so a class logging in correctly is never slowe
 from django.conf import settings
 from django.core.cache import cache
 
+from quizsite.ratelimit import count, hit
+
 
 def _account_key(username: str) -> str:
     return f"login-fail:user:{username.strip().lower()}"
@@ -19,23 +21,14 @@ def _ip_key(ip: str) -> str:
 
 def login_blocked(*, username: str, ip: str) -> bool:
     return (
-        cache.get(_account_key(username), 0) >= settings.LOGIN_FAILURES_PER_ACCOUNT
-        or cache.get(_ip_key(ip), 0) >= settings.LOGIN_FAILURES_PER_IP
+        count(_account_key(username)) >= settings.LOGIN_FAILURES_PER_ACCOUNT
+        or count(_ip_key(ip)) >= settings.LOGIN_FAILURES_PER_IP
     )
 
 
-def _increment(key: str) -> None:
-    if cache.add(key, 1, settings.LOGIN_LOCK_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, settings.LOGIN_LOCK_SECONDS)
-
-
 def login_failed(*, username: str, ip: str) -> None:
-    _increment(_account_key(username))
-    _increment(_ip_key(ip))
+    hit(_account_key(username), settings.LOGIN_LOCK_SECONDS)
+    hit(_ip_key(ip), settings.LOGIN_LOCK_SECONDS)
 
 
 def login_succeeded(*, username: str) -> None:

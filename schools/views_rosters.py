@@ -104,9 +104,9 @@ def _upload_page(request, form, *, status=200, error=""):
 @role_required(Role.TEACHER, Role.SCHOOL_ADMIN)
 def roster_import(request):
     """Upload a roster and see what importing it would do (or what is wrong with it)."""
-    form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST":
-        return _upload_page(request, form)
+        return _upload_page(request, RosterUploadForm())
+    form = RosterUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _upload_page(request, form, status=400)
     upload = form.cleaned_data["file"]
@@ -211,7 +211,8 @@ def _class_students(classroom):
 def classroom_slips(request, pk):
     """Reprint slips: choose students, confirm, and they get new temporary passwords on new slips."""
     classroom = classroom_for_user_or_404(request.user, pk)
-    form = SlipReissueForm(request.POST or None, students=_class_students(classroom))
+    posted = request.POST if request.method == "POST" else None
+    form = SlipReissueForm(posted, students=_class_students(classroom))
     context = {"classroom": classroom, "form": form}
     if request.method != "POST":
         return render(request, "schools/rosters/slips_select.html", context)
@@ -234,7 +235,8 @@ def classroom_slips(request, pk):
 def classroom_consent(request, pk):
     """Record the guardian's and the student's consent for the students of a class."""
     classroom = classroom_for_user_or_404(request.user, pk)
-    form = ClassConsentForm(request.POST or None, students=list(_class_students(classroom)))
+    posted = request.POST if request.method == "POST" else None
+    form = ClassConsentForm(posted, students=list(_class_students(classroom)))
     if request.method == "POST" and form.is_valid():
         changed = services.consents_record(
             entries=form.entries(), recorded_by=request.user, on=form.cleaned_data["recorded_on"]

@@ -465,3 +465,18 @@ def test_teacher_sees_no_certificate_admin_link_on_the_class_page(client, world)
     body = client.get(reverse("classroom_detail", args=[world.classroom.pk])).content.decode()
 
     assert reverse("certificate_school_list") not in body
+
+
+def test_class_issue_report_escapes_names(client, world):
+    """The report lists skipped students by name: a hostile name is shown as text."""
+    student = world.students[1]
+    student.full_name = '<script>alert("x")</script>Hằng'
+    student.save()
+    client.force_login(world.school_admin)
+
+    body = client.post(
+        reverse("certificate_issue_class"), {"classroom": world.classroom.pk, "course": course().pk}
+    ).content.decode()
+
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert" in body

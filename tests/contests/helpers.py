@@ -153,3 +153,24 @@ async def expire_now(contest_id: int) -> None:
 
 async def gather(*coroutines):
     return await asyncio.gather(*coroutines)
+
+
+def finished_contest(world, **options) -> Contest:
+    """A contest of the teacher's class that the three students played to the end."""
+    from contests.engine import Event
+
+    contest = make_contest(world, access=Contest.Access.CLASSES, classrooms=[world.classroom], **options)
+    now = timezone.now()
+    players = [
+        services.player_join(contest_id=contest.pk, nickname=f"Biệt danh {n}", user=student,
+                             session_key=f"session-{student.pk}", now=now)
+        for n, student in enumerate(world.students)
+    ]
+    contest = services.contest_transition(contest_id=contest.pk, event=Event.START, now=now)
+    for step, player in enumerate(players):
+        choices = correct_choices(contest, 0) if step < 2 else wrong_choices(contest, 0)
+        services.answer_submit(player_id=player.pk, question_index=0, choice_ids=choices,
+                               now=now + timedelta(seconds=step + 1))
+    services.contest_transition(contest_id=contest.pk, event=Event.END, now=now + timedelta(seconds=5))
+    contest.refresh_from_db()
+    return contest

@@ -641,7 +641,7 @@ sim_steps = st.one_of(answer_steps, answer_steps, resend_steps, resend_steps, ho
 @given(
     limits=st.lists(st.integers(3_000, 20_000), min_size=1, max_size=4),
     show_leaderboard=st.booleans(),
-    steps=st.lists(sim_steps, min_size=20, max_size=100),
+    steps=st.lists(sim_steps, min_size=20, max_size=60),
 )
 def test_simulated_contest_keeps_answers_sound(limits, show_leaderboard, steps):
     """No answer is counted twice, none earns over 1000 points, none is taken after its deadline."""

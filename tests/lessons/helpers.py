@@ -36,3 +36,23 @@ def pass_lesson(student, lesson, *, wrong: int = 0):
     attempt = services.attempt_start(student=student, lesson=lesson)
     answer_all(attempt, wrong=wrong)
     return services.attempt_submit(attempt=attempt)
+
+
+def form_data(attempt, question_id: int, *, correct: bool = True) -> dict:
+    """The POST a browser sends for a right (or wrong) answer, in display positions."""
+    from lessons import practice
+
+    key = _key(question_id)
+    shown = grading.display_ids(key, practice.question_seed(attempt.seed, question_id))
+    raw = correct_raw(question_id) if correct else wrong_raw(question_id)
+    data: dict = {"question": str(question_id)}
+    if key.kind in grading.CHOICE_KINDS:
+        data["answer"] = [str(shown.index(item)) for item in raw]
+    elif key.kind == grading.ORDERING:
+        for i, item in enumerate(shown):
+            data[f"pos_{i}"] = str(raw.index(item) + 1)
+    else:
+        chosen = dict(pair.split(":") for pair in raw)
+        for j, left in enumerate(key.pairs):
+            data[f"match_{j}"] = str(shown.index(chosen[left]))
+    return data

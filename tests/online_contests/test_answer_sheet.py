@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lessons.grading import AnswerKey, InvalidResponse, correct_response, display_ids, grade, parse_response, response_to_raw
+from lessons.grading import (
+    AnswerKey,
+    InvalidResponse,
+    correct_response,
+    display_ids,
+    grade,
+    parse_response,
+    response_to_raw,
+)
 from online_contests.answer_sheet import decode, encode
 
 KEYS = [

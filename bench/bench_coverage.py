@@ -1,0 +1,126 @@
+"""Coverage dashboards and exports on a synthetic province (PostgreSQL).
+
+Creates its own database (default qs_bench_cov), migrates, loads the curriculum,
+seeds N students with `seed_synthetic`, then times the school dashboard (largest
+school) and the province dashboard over 20 loads each, and the province and
+school XLSX exports (time and peak Python memory). Writes docs/benchmarks.md.
+
+    .venv/bin/python bench/bench_coverage.py [--students 60000] [--db postgres://postgres@127.0.0.1:5432/qs_bench_cov]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--students", type=int, default=60000)
+parser.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/qs_bench_cov")
+parser.add_argument("--loads", type=int, default=20)
+args = parser.parse_args()
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+recreate_database(args.db)
+os.environ["DATABASE_URL"] = args.db
+os.environ["DJANGO_SETTINGS_MODULE"] = "quizsite.settings"
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+
+import django  # noqa: E402
+
+django.setup()
+
+from _report import write_section  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from schools.models import Province, RoleAssignment, School, User  # noqa: E402
+
+call_command("migrate", verbosity=0)
+call_command("load_curriculum", verbosity=0)
+started = time.perf_counter()
+call_command("seed_synthetic", students=args.students, code="bench", verbosity=0)
+seed_seconds = time.perf_counter() - started
+
+province = Province.objects.get(code="bench")
+school = School.objects.filter(province=province).annotate(n=Count("classrooms__enrollments")).order_by("-n").first()
+school_admin = User.objects.create(username="bench.school", full_name="Quản Lý Đo")
+RoleAssignment.objects.create(user=school_admin, role="school_admin", school=school)
+province_admin = User.objects.create(username="bench.province", full_name="Sở Đo")
+RoleAssignment.objects.create(user=province_admin, role="province_admin", province=province)
+
+
+def timed_loads(user, url: str) -> list[float]:
+    client = Client()
+    client.force_login(user)
+    assert client.get(url).status_code == 200  # warm-up
+    times = []
+    for _ in range(args.loads):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200
+    return times
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 2 else values[0]
+
+
+def timed_export(user, url: str) -> tuple[float, float, int]:
+    client = Client()
+    client.force_login(user)
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    response = client.get(url)
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    seconds = time.perf_counter() - t0
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert response.status_code == 200
+    return seconds, peak / 2**20, size
+
+
+school_ms = timed_loads(school_admin, "/coverage/school/")
+province_ms = timed_loads(province_admin, "/coverage/province/")
+query = "?date_from=2025-09-05&date_to=2026-05-31"
+province_export = timed_export(province_admin, "/coverage/province/export.xlsx" + query)
+school_export = timed_export(school_admin, "/coverage/school/export.xlsx" + query)
+
+school_students = school.n
+body = f"""
+Synthetic province: {args.students:,} students, {School.objects.filter(province=province).count()} schools,
+{args.students // 40:,} classes, realistic progress (`manage.py seed_synthetic`, {seed_seconds:.0f} s to seed).
+PostgreSQL on the same machine; Django test client in-process (no network); {args.loads} loads after one warm-up.
+
+| measure | result | target |
+| --- | --- | --- |
+| school dashboard ({school_students:,} students), p95 | {p95(school_ms):.0f} ms (median {statistics.median(school_ms):.0f} ms) | ≤ 200 ms |
+| province dashboard ({args.students:,} students), p95 | {p95(province_ms):.0f} ms (median {statistics.median(province_ms):.0f} ms) | ≤ 500 ms |
+| province participation XLSX (one row per class) | {province_export[0]:.1f} s, peak {province_export[1]:.0f} MB Python heap, {province_export[2] / 1024:.0f} KB | ≤ 20 s, ≤ 300 MB |
+| school participation XLSX (one row per student) | {school_export[0]:.1f} s, peak {school_export[1]:.0f} MB Python heap, {school_export[2] / 1024:.0f} KB | — |
+
+Peak memory is tracemalloc's peak of Python allocations during the request (the
+write-only workbook is spooled to a temporary file).
+"""
+write_section("coverage", "Coverage dashboards and exports", body)
+print(body)

@@ -50,6 +50,7 @@ django.setup()
 
 from _report import write_section  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -60,6 +61,9 @@ call_command("load_curriculum", verbosity=0)
 started = time.perf_counter()
 call_command("seed_synthetic", students=args.students, code="bench", verbosity=0)
 seed_seconds = time.perf_counter() - started
+with connection.cursor() as cursor:  # fresh bulk-loaded tables: give the planner statistics, as autovacuum would
+    cursor.execute("ANALYZE")
+load_before = os.getloadavg()
 
 province = Province.objects.get(code="bench")
 school = School.objects.filter(province=province).annotate(n=Count("classrooms__enrollments")).order_by("-n").first()
@@ -107,10 +111,13 @@ province_export = timed_export(province_admin, "/coverage/province/export.xlsx" 
 school_export = timed_export(school_admin, "/coverage/school/export.xlsx" + query)
 
 school_students = school.n
+load_after = os.getloadavg()
 body = f"""
 Synthetic province: {args.students:,} students, {School.objects.filter(province=province).count()} schools,
 {args.students // 40:,} classes, realistic progress (`manage.py seed_synthetic`, {seed_seconds:.0f} s to seed).
 PostgreSQL on the same machine; Django test client in-process (no network); {args.loads} loads after one warm-up.
+Load average during the run: {load_before[0]:.1f} → {load_after[0]:.1f} on {os.cpu_count()} cores (the machine was
+shared with other test runs, so the times are upper bounds).
 
 | measure | result | target |
 | --- | --- | --- |

@@ -28,6 +28,9 @@ from schools.selectors import classroom_students
 
 Kind = Certificate.Kind
 
+# What a certificate prints is an official Vietnamese document, whatever
+# language the person issuing it reads the site in: these texts are not
+# marked for translation.
 COURSE_TITLE = "Giấy chứng nhận hoàn thành khóa học"
 CONTEST_TITLES = {
     Kind.AWARD_FIRST: ("Giấy chứng nhận", "đạt giải Nhất"),
@@ -135,12 +138,8 @@ def _issue(
 def _course_achievement(course: Course, completion: CourseCompletion) -> list[str]:
     lessons = Lesson.objects.filter(course=course, required=True, is_active=True).count()
     trained_on = _short_date(completion.trained_at)
-    done = (
-        _("gồm %(n)s bài học bắt buộc, hoàn thành ngày %(day)s") % {"n": lessons, "day": trained_on}
-        if lessons
-        else _("hoàn thành ngày %(day)s") % {"day": trained_on}
-    )
-    return [_("Đã hoàn thành khóa học «%(course)s»") % {"course": course.title}, done]
+    done = f"gồm {lessons} bài học bắt buộc, hoàn thành ngày {trained_on}" if lessons else f"hoàn thành ngày {trained_on}"
+    return [f"Đã hoàn thành khóa học «{course.title}»", done]
 
 
 @transaction.atomic
@@ -169,7 +168,7 @@ def certificate_issue_course(*, student: User, course: Course, issued_by: User |
         kind=Kind.COURSE,
         source_key=source_key,
         title_lines=[COURSE_TITLE, course.title],
-        certifier_line=_("%(title)s %(school)s chứng nhận") % {"title": school.principal_title, "school": school.name},
+        certifier_line=f"{school.principal_title} {school.name} chứng nhận",
         achievement_lines=_course_achievement(course, completion),
         signer_title=school.principal_title,
         signer_name=school.principal_name,

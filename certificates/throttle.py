@@ -11,7 +11,8 @@ behind one school address can still check its certificates).
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+
+from quizsite.ratelimit import hit
 
 DEFAULT_LIMIT = 60
 DEFAULT_WINDOW = 600
@@ -28,13 +29,5 @@ def verify_lookup_allowed(ip: str) -> tuple[bool, int]:
     """Count one lookup from ``ip``; return (allowed, seconds until the window resets)."""
     limit, window = _limits()
     now = int(time.time())
-    key = f"cert-verify:{ip}:{now // window}"
-    if cache.add(key, 1, window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window)
-            count = 1
-    return count <= limit, window - now % window
+    lookups = hit(f"cert-verify:{ip}:{now // window}", window)
+    return lookups <= limit, window - now % window

@@ -9,6 +9,7 @@ are written as they come (`contest_frame`), already serialised.
 import json
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
@@ -67,6 +68,18 @@ class _ContestConsumer(AsyncJsonWebsocketConsumer):
         self.refilled = time.monotonic()
         self.strikes = 0
         await super().websocket_connect(message)
+
+    async def dispatch(self, message):
+        """Like Channels' dispatch, without its per-message hop to the database thread.
+
+        Every ORM call here goes through `database_sync_to_async`, which closes
+        stale connections itself; the hop would queue each broadcast frame of
+        every socket behind the database work of the whole process.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code):
         if self.contest_id is not None:

@@ -30,7 +30,7 @@ from enum import StrEnum
 
 MAX_POINTS = 1000
 IDLE_TIMEOUT_MS = 30 * 60 * 1000
-"""A contest whose state has not changed for this long may be closed as idle."""
+"""By default, a contest whose state has not changed for this long may be closed as idle."""
 
 
 class Phase(StrEnum):
@@ -104,6 +104,8 @@ class ContestState:
       messages and services can detect a concurrent change.
     - `changed_at`: time of the last transition, for the idle rule.
     - `finish_reason`: set only when finished.
+    - `idle_timeout_ms`: how long without a change before the contest may be
+      closed as idle (configurable per deployment).
     """
 
     phase: Phase
@@ -117,6 +119,7 @@ class ContestState:
     paused_remaining_ms: int | None = None
     seq: int = 0
     finish_reason: FinishReason | None = None
+    idle_timeout_ms: int = IDLE_TIMEOUT_MS
 
     def __post_init__(self) -> None:
         if any(limit <= 0 for limit in self.time_limits_ms):
@@ -288,7 +291,7 @@ def _end(state: ContestState, now: datetime) -> dict:
 
 
 def _idle_timeout(state: ContestState, now: datetime) -> dict:
-    if _ms(now - state.changed_at) < IDLE_TIMEOUT_MS:
+    if _ms(now - state.changed_at) < state.idle_timeout_ms:
         raise _refuse("not_idle")
     return _finish(FinishReason.IDLE)
 
@@ -319,7 +322,7 @@ def transition(state: ContestState, event: Event | str, *, now: datetime) -> Con
     - resume: paused -> the paused phase; a question gets `now + remaining`.
     - end: any phase but finished -> finished.
     - idle_timeout: any phase but finished -> finished, once nothing has
-      changed for IDLE_TIMEOUT_MS.
+      changed for `idle_timeout_ms`.
     """
     handler = _HANDLERS[Event(event)]
     if state.phase == Phase.FINISHED:

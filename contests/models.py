@@ -42,8 +42,10 @@ class Contest(models.Model):
 
     title = models.CharField(_("tên cuộc thi"), max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contests")
-    school = models.ForeignKey("schools.School", null=True, on_delete=models.SET_NULL, related_name="contests")
-    quiz = models.ForeignKey("lessons.Quiz", null=True, on_delete=models.SET_NULL, related_name="contests")
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="contests"
+    )
+    quiz = models.ForeignKey("lessons.Quiz", null=True, blank=True, on_delete=models.SET_NULL, related_name="contests")
     classrooms = models.ManyToManyField("schools.Classroom", blank=True, related_name="contests")
     access = models.CharField(_("ai được tham gia"), max_length=10, choices=Access.choices)
     play_mode = models.CharField(_("hình thức"), max_length=12, choices=PlayMode.choices)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
@@ -173,6 +174,7 @@ def contest_state(contest: Contest) -> engine.ContestState:
         paused_remaining_ms=contest.paused_remaining_ms,
         seq=contest.seq,
         finish_reason=FinishReason(contest.finish_reason) if contest.finish_reason else None,
+        idle_timeout_ms=int(getattr(settings, "CONTEST_IDLE_TIMEOUT_S", engine.IDLE_TIMEOUT_MS // 1000)) * 1000,
     )
 
 
@@ -258,7 +260,7 @@ def contest_tick(*, contest_id: int, now: datetime) -> Contest | None:
         return None
     state = contest_state(contest)
     due = state.phase == Phase.QUESTION and now > state.deadline
-    idle = state.phase != Phase.FINISHED and (now - state.changed_at).total_seconds() * 1000 >= engine.IDLE_TIMEOUT_MS
+    idle = state.phase != Phase.FINISHED and (now - state.changed_at).total_seconds() * 1000 >= state.idle_timeout_ms
     if not (due or idle):
         return contest
     try:

@@ -5,7 +5,6 @@ import random
 
 import segno
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -93,7 +92,6 @@ def contest_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Đã mở cuộc thi. Hãy chiếu màn hình này để học sinh tham gia."))
             return redirect("contest_host", contest.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "contests/form.html", {"form": form}, status=status)

@@ -21,7 +21,6 @@ from coverage.selectors import Indicators, Scope
 from schools.models import Classroom
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CHUNK = 2000
 
 STUDENT_HEADERS = [
     "STT", "Họ và tên", "Mã học sinh", "Lớp", "Số lần luyện tập", "Bài hoàn thành trực tuyến",
@@ -43,14 +42,14 @@ def safe_cell(value):
 
 def student_rows(scope: Scope, *, date_from: date, date_to: date) -> Iterator[list]:
     rows = selectors.participation_rows(scope, date_from=date_from, date_to=date_to)
-    for index, row in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
-        trained_on = timezone.localdate(row.first_trained) if row.first_trained else None
+    for index, row in enumerate(rows, start=1):
+        trained_on = timezone.localdate(row.trained_at) if row.trained_at else None
         trained = trained_on is not None and trained_on <= date_to
+        student = row.enrollment.student
         yield [
-            index, row.student.full_name, row.student.student_key or "", row.classroom.name, row.attempts or 0,
-            row.online_done or 0, row.in_person_done or 0,
-            None if row.mean_score is None else round(row.mean_score, 1),
-            "Có" if trained else "Chưa", trained_on.strftime("%d/%m/%Y") if trained else "", row.guided or 0,
+            index, student.full_name, student.student_key or "", row.enrollment.classroom.name, row.attempts,
+            row.online_done, row.in_person_done, None if row.mean_score is None else round(row.mean_score, 1),
+            "Có" if trained else "Chưa", trained_on.strftime("%d/%m/%Y") if trained else "", row.guided,
         ]
 
 

@@ -51,6 +51,7 @@ class ReportData:
     targets: TargetView
     group_header: str
     groups: list[tuple[str, Indicators]]
+    contests: selectors.ContestsHeld | None = None
 
 
 def period_label(school_year: SchoolYear, cutoff: date) -> str:
@@ -78,6 +79,7 @@ def school_report(school: School, school_year: SchoolYear, cutoff: date, issued_
         period=period_label(school_year, cutoff), totals=totals,
         targets=selectors.target_view(scope, school.province, totals, cutoff=cutoff),
         group_header="Khối", groups=[(f"Khối {g}", by_grade[g]) for g in sorted(by_grade)],
+        contests=selectors.contests_held(scope, cutoff=cutoff),
     )
 
 
@@ -96,6 +98,7 @@ def province_report(province: Province, school_year: SchoolYear, cutoff: date, i
         totals=totals,
         targets=selectors.target_view(Scope.of(province, school_year), province, totals, cutoff=cutoff),
         group_header="Trường", groups=groups,
+        contests=selectors.contests_held(Scope.of(province, school_year), cutoff=cutoff),
     )
 
 
@@ -188,7 +191,10 @@ def report_docx(data: ReportData) -> bytes:
         f"{percent_text(t.rating_high_share)}% lượt đánh giá 4–5 sao ({t.stars_count} lượt đánh giá).",
         f"4. Số người thân, hàng xóm được học sinh hướng dẫn sử dụng dịch vụ công trực tuyến: {t.guided} "
         f"(trong đó {t.guided_fully_online} trường hợp thực hiện toàn trình).",
-        *[f"5. {line}" if i == 0 else line for i, line in enumerate(_target_sentences(data))],
+        f"5. Số học sinh tham gia cuộc thi tìm hiểu: {t.contest_participants} ({percent_text(t.contest_share)}%)"
+        + (f"; đã tổ chức {data.contests.live} cuộc thi trực tiếp và {data.contests.online} cuộc thi trực tuyến."
+           if data.contests else "."),
+        *[f"6. {line}" if i == 0 else line for i, line in enumerate(_target_sentences(data))],
     ]
     for line in results:
         _paragraph(document, line)
@@ -234,7 +240,7 @@ def report_docx(data: ReportData) -> bytes:
 ANNEX_HEADERS = [
     "STT", None, "Sĩ số", "Đã được phổ cập", "Tỷ lệ phổ cập (%)", "Đã tham gia học", "Tỷ lệ tham gia (%)",
     "Số lượt bài đã hoàn thành", "Điểm luyện tập trung bình (%)", "Hài lòng với bài học (sao, TB)",
-    "Người thân được hướng dẫn",
+    "Người thân được hướng dẫn", "Tham gia cuộc thi",
 ]
 
 
@@ -245,7 +251,7 @@ def _annex_values(figures: Indicators) -> list:
     return [
         figures.enrolled, figures.trained, rounded(figures.coverage), figures.participated,
         rounded(figures.participation), figures.lessons_completed, rounded(figures.mean_score),
-        rounded(figures.rating_mean), figures.guided,
+        rounded(figures.rating_mean), figures.guided, figures.contest_participants,
     ]
 
 
@@ -264,7 +270,7 @@ def _annex_sheet(workbook: Workbook, title: str, group_header: str, rows: list[t
         cell.font = bold
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["B"].width = 32
-    for column in "CDEFGHIJK":
+    for column in "CDEFGHIJKL":
         sheet.column_dimensions[column].width = 16
 
 

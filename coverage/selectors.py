@@ -9,16 +9,14 @@ year when enrolled in it (``schools.Enrollment``, the official enrolment) and
 trained before the end of the cut-off day.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Avg,
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
-    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -29,9 +27,12 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from contests.models import Contest, Player
 from coverage import forecast
 from coverage.models import GuidedPerson, Target
 from lessons.models import CourseCompletion, Lesson, LessonCompletion, LessonRating, PracticeAttempt
+from online_contests.models import Attempt as OnlineAttempt
+from online_contests.models import OnlineContest
 from schools.models import Classroom, Enrollment, Province, School, SchoolYear, User
 
 LEVEL_PATHS = {
@@ -68,13 +69,54 @@ def day_end(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _first_trained():
-    return Subquery(
-        CourseCompletion.objects.filter(student=OuterRef("student"))
-        .values("student")
-        .annotate(first=Min("trained_at"))
-        .values("first")[:1]
+def _trained_before(scope: Scope, moment: datetime) -> QuerySet:
+    """Ids of the scope's students trained before ``moment``: an uncorrelated subquery the database hashes once."""
+    return CourseCompletion.objects.filter(trained_at__lt=moment, **scope.enrollment_filter(ENROLLED)).values(
+        "student_id"
     )
+
+
+def _contest_players(scope: Scope, moment: datetime) -> Q:
+    """The scope's students who played a live contest or took an online contest this school year, before ``moment``."""
+    year_start = day_end(scope.school_year.starts_on - timedelta(days=1))
+    live = Player.objects.filter(
+        contest__finished_at__gte=year_start, contest__finished_at__lt=moment,
+        **scope.enrollment_filter("user__enrollments__"),
+    ).values("user_id")
+    online = OnlineAttempt.objects.filter(
+        started_at__gte=year_start, started_at__lt=moment, **scope.enrollment_filter(ENROLLED)
+    ).values("student_id")
+    return Q(student_id__in=live) | Q(student_id__in=online)
+
+
+@dataclass(frozen=True)
+class ContestsHeld:
+    live: int
+    online: int
+
+
+def contests_held(scope: Scope, *, cutoff: date) -> ContestsHeld | None:
+    """Live contests finished and online contests opened for the scope's schools this year (two queries).
+
+    Classes have no figure: a contest belongs to a school or a province.
+    """
+    if scope.level == "classroom":
+        return None
+    schools = School.objects.filter(**{"pk" if scope.level == "school" else "province_id": scope.obj_id})
+    year_start, end = day_end(scope.school_year.starts_on - timedelta(days=1)), day_end(cutoff)
+    live = Contest.objects.filter(school__in=schools, finished_at__gte=year_start, finished_at__lt=end).count()
+    online = (
+        OnlineContest.objects.filter(school_year=scope.school_year, opens_at__lt=end, schools__in=schools)
+        .exclude(status=OnlineContest.Status.DRAFT).values("pk").distinct().count()
+    )
+    return ContestsHeld(live, online)
+
+
+def _started_before(scope: Scope, moment: datetime) -> Q:
+    """The scope's students who started a practice attempt or completed a lesson before ``moment``."""
+    attempts = PracticeAttempt.objects.filter(started_at__lt=moment, **scope.enrollment_filter(ENROLLED))
+    completions = LessonCompletion.objects.filter(completed_at__lt=moment, **scope.enrollment_filter(ENROLLED))
+    return Q(student_id__in=attempts.values("student_id")) | Q(student_id__in=completions.values("student_id"))
 
 
 @dataclass
@@ -93,6 +135,7 @@ class Indicators:
     stars_high: int = 0
     guided: int = 0
     guided_fully_online: int = 0
+    contest_participants: int = 0
 
     def __add__(self, other: "Indicators") -> "Indicators":
         return Indicators(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
@@ -104,6 +147,10 @@ class Indicators:
     @property
     def participation(self) -> float:
         return forecast.share_percent(self.participated, self.enrolled)
+
+    @property
+    def contest_share(self) -> float:
+        return forecast.share_percent(self.contest_participants, self.enrolled)
 
     @property
     def untrained(self) -> int:
@@ -140,25 +187,19 @@ def indicators_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Ind
 
     enrollments = (
         scope.enrollments()
-        .annotate(
-            first_trained=_first_trained(),
-            started=ExpressionWrapper(
-                Exists(PracticeAttempt.objects.filter(student=OuterRef("student"), started_at__lt=end))
-                | Exists(LessonCompletion.objects.filter(student=OuterRef("student"), completed_at__lt=end)),
-                output_field=BooleanField(),
-            ),
-        )
         .values(key)
         .annotate(
             n_enrolled=Count("pk"),
-            n_trained=Count("pk", filter=Q(first_trained__lt=end)),
-            n_window=Count("pk", filter=Q(first_trained__lt=window_start)),
-            n_started=Count("pk", filter=Q(started=True)),
+            n_trained=Count("pk", filter=Q(student_id__in=_trained_before(scope, end))),
+            n_window=Count("pk", filter=Q(student_id__in=_trained_before(scope, window_start))),
+            n_started=Count("pk", filter=_started_before(scope, end)),
+            n_contest=Count("pk", filter=_contest_players(scope, end)),
         )
         .order_by()
     )
     merge(enrollments, key, {"enrolled": "n_enrolled", "trained": "n_trained",
-                             "trained_window_start": "n_window", "participated": "n_started"})
+                             "trained_window_start": "n_window", "participated": "n_started",
+                             "contest_participants": "n_contest"})
 
     enrolled_key = ENROLLED + key
     completions = (
@@ -193,32 +234,40 @@ def total(rows: dict[object, Indicators]) -> Indicators:
 
 def coverage_counts(scope: Scope, *, cutoff: date) -> tuple[int, int]:
     """(enrolled, trained by the end of ``cutoff``) in one query."""
-    result = scope.enrollments().annotate(first_trained=_first_trained()).aggregate(
-        enrolled=Count("pk"), trained=Count("pk", filter=Q(first_trained__lt=day_end(cutoff)))
+    result = scope.enrollments().aggregate(
+        enrolled=Count("pk"), trained=Count("pk", filter=Q(student_id__in=_trained_before(scope, day_end(cutoff))))
     )
     return result["enrolled"], result["trained"]
 
 
 def coverage_by_classroom(classrooms: QuerySet[Classroom], *, cutoff: date) -> dict[int, tuple[int, int]]:
     """Classroom id → (enrolled, trained by ``cutoff``) for any set of classes: one query."""
+    trained = CourseCompletion.objects.filter(
+        trained_at__lt=day_end(cutoff), student__enrollments__classroom__in=classrooms
+    ).values("student_id")
     rows = (
         Enrollment.objects.filter(classroom__in=classrooms)
-        .annotate(first_trained=_first_trained())
         .values("classroom_id")
-        .annotate(enrolled=Count("pk"), trained=Count("pk", filter=Q(first_trained__lt=day_end(cutoff))))
+        .annotate(enrolled=Count("pk"), trained=Count("pk", filter=Q(student_id__in=trained)))
         .order_by()
     )
     return {row["classroom_id"]: (row["enrolled"], row["trained"]) for row in rows}
+
+
+def _first_completions(scope: Scope, *, end: datetime) -> QuerySet[CourseCompletion]:
+    """Each trained student's first course completion (once trained, always trained), before ``end``."""
+    earlier = CourseCompletion.objects.filter(student=OuterRef("student"), trained_at__lt=OuterRef("trained_at"))
+    return CourseCompletion.objects.filter(trained_at__lt=end, **scope.enrollment_filter(ENROLLED)).exclude(
+        Exists(earlier)
+    )
 
 
 def weekly_trend(scope: Scope, *, cutoff: date) -> list[tuple[date, int]]:
     """Cumulative trained students at the end of each week from the year's start to ``cutoff``: one query."""
     start = scope.school_year.starts_on
     per_day = (
-        scope.enrollments()
-        .annotate(first_trained=_first_trained())
-        .filter(first_trained__lt=day_end(cutoff))
-        .annotate(day=TruncDate("first_trained"))
+        _first_completions(scope, end=day_end(cutoff))
+        .annotate(day=TruncDate("trained_at"))
         .values("day")
         .annotate(n=Count("pk"))
         .order_by("day")
@@ -306,50 +355,59 @@ def classroom_progress(classroom: Classroom, *, cutoff: date) -> tuple[list[Less
     return lessons, progress
 
 
-def lesson_completion_counts(classroom: Classroom, *, cutoff: date) -> dict[int, int]:
-    """Students of the class who completed each lesson by ``cutoff``: one query."""
-    return dict(
-        LessonCompletion.objects.filter(student__enrollments__classroom=classroom, completed_at__lt=day_end(cutoff))
-        .values("lesson_id").annotate(n=Count("pk")).order_by().values_list("lesson_id", "n")
-    )
+@dataclass
+class StudentActivity:
+    enrollment: Enrollment
+    attempts: int
+    online_done: int
+    in_person_done: int
+    mean_score: float | None
+    trained_at: datetime | None
+    guided: int
 
 
-def participation_rows(scope: Scope, *, date_from: date, date_to: date) -> QuerySet[Enrollment]:
-    """One row per enrolled student: activity between ``date_from`` and ``date_to``, status at ``date_to``.
+def participation_rows(scope: Scope, *, date_from: date, date_to: date) -> Iterator[StudentActivity]:
+    """One row per enrolled student: activity between ``date_from`` and ``date_to``, first training ever.
 
-    Correlated subqueries per student, read with ``.iterator()`` by the exporter.
+    Five grouped queries keyed by student (sized by the scope, a school at most), then
+    the enrollments streamed in class and name order.
     """
     start, end = day_end(date_from - timedelta(days=1)), day_end(date_to)
-
-    def count(model, moment: str, **extra):
-        return Subquery(
-            model.objects.filter(student=OuterRef("student"), **{f"{moment}__gte": start, f"{moment}__lt": end}, **extra)
-            .values("student").annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField(),
-        )
-
-    return (
+    in_scope = scope.enrollment_filter(ENROLLED)
+    attempts = dict(
+        PracticeAttempt.objects.filter(started_at__gte=start, started_at__lt=end, **in_scope)
+        .values("student_id").annotate(n=Count("pk")).order_by().values_list("student_id", "n")
+    )
+    scores = dict(
+        PracticeAttempt.objects.filter(submitted_at__gte=start, submitted_at__lt=end, **in_scope)
+        .values("student_id").annotate(m=Avg("percent")).order_by().values_list("student_id", "m")
+    )
+    done: dict[tuple[int, str], int] = {
+        (student_id, method): n
+        for student_id, method, n in LessonCompletion.objects.filter(
+            completed_at__gte=start, completed_at__lt=end, **in_scope
+        ).values("student_id", "method").annotate(n=Count("pk")).order_by().values_list("student_id", "method", "n")
+    }
+    trained = dict(
+        CourseCompletion.objects.filter(**in_scope).values("student_id").annotate(first=Min("trained_at"))
+        .order_by().values_list("student_id", "first")
+    )
+    guided = dict(
+        GuidedPerson.objects.filter(guided_on__gte=date_from, guided_on__lte=date_to, **scope.enrollment_filter())
+        .values("student_id").annotate(n=Count("pk")).order_by().values_list("student_id", "n")
+    )
+    enrollments = (
         scope.enrollments()
-        .select_related("student", "classroom__school")
-        .annotate(
-            first_trained=_first_trained(),
-            attempts=count(PracticeAttempt, "started_at"),
-            online_done=count(LessonCompletion, "completed_at", method=LessonCompletion.Method.ONLINE),
-            in_person_done=count(LessonCompletion, "completed_at", method=LessonCompletion.Method.IN_PERSON),
-            mean_score=Subquery(
-                PracticeAttempt.objects.filter(student=OuterRef("student"), submitted_at__gte=start,
-                                               submitted_at__lt=end)
-                .values("student").annotate(m=Avg("percent")).values("m")[:1]
-            ),
-            guided=Subquery(
-                GuidedPerson.objects.filter(student=OuterRef("student"), guided_on__gte=date_from,
-                                            guided_on__lte=date_to)
-                .values("student").annotate(n=Count("pk")).values("n")[:1],
-                output_field=IntegerField(),
-            ),
-        )
+        .select_related("student", "classroom")
         .order_by("classroom__grade", "classroom__name", "student__name_sort", "student_id")
     )
+    online, in_person = LessonCompletion.Method.ONLINE, LessonCompletion.Method.IN_PERSON
+    for enrollment in enrollments.iterator(chunk_size=2000):
+        sid = enrollment.student_id
+        yield StudentActivity(
+            enrollment, attempts.get(sid, 0), done.get((sid, online), 0), done.get((sid, in_person), 0),
+            scores.get(sid), trained.get(sid), guided.get(sid, 0),
+        )
 
 
 def guided_for_classroom(classroom: Classroom) -> QuerySet[GuidedPerson]:
@@ -366,6 +424,7 @@ class Dashboard:
     targets: TargetView
     rows: list[tuple[object, Indicators]] = field(default_factory=list)
     trend: list[tuple[date, float]] = field(default_factory=list)
+    contests: ContestsHeld | None = None
 
     @property
     def target_percent(self) -> int | None:
@@ -383,6 +442,7 @@ def _dashboard(scope: Scope, province: Province, *, cutoff: date, group: str, ob
         targets=target_view(scope, province, totals, cutoff=cutoff),
         rows=[(obj, by_key.get(obj.pk, Indicators())) for obj in objects],
         trend=[(day, forecast.share_percent(n, enrolled)) for day, n in weekly_trend(scope, cutoff=cutoff)],
+        contests=contests_held(scope, cutoff=cutoff),
     )
 
 

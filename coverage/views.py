@@ -91,7 +91,7 @@ def _classroom_context(request, classroom: Classroom, session_form=None):
         "untrained": [p for p in progress if p.trained_at is None],
         "session_form": session_form or TrainingSessionForm(
             lessons=selectors.required_lessons(), students=User.objects.filter(pk__in=[s.pk for s in students]),
-            initial={"held_on": timezone.localdate()},
+            initial={"held_on": min(timezone.localdate(), classroom.school_year.ends_on)},
         ),
         "sessions": classroom.training_sessions.select_related("lesson", "recorded_by").prefetch_related(
             "attendees")[:10],

@@ -175,6 +175,9 @@ class PracticeAnswer(models.Model):
             models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question_per_attempt")
         ]
 
+    def __str__(self):
+        return f"{self.attempt_id}/{self.question_id}: {'✓' if self.is_correct else '✗'}"
+
 
 class LessonCompletion(models.Model):
     """A student completed a lesson: online (practice passed) or in person (recorded by a teacher)."""
@@ -230,6 +233,9 @@ class LessonRating(models.Model):
             models.CheckConstraint(condition=Q(stars__gte=1) & Q(stars__lte=5), name="rating_stars_1_5"),
         ]
 
+    def __str__(self):
+        return f"{self.lesson} – {self.stars}★"
+
 
 class SimulationProgress(models.Model):
     """How far a student got through a hands-on simulation (mock portal, 'which site is real?')."""
@@ -243,6 +249,9 @@ class SimulationProgress(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["student", "simulation"], name="one_progress_per_simulation")]
 
+    def __str__(self):
+        return f"{self.student} – {self.simulation} ({self.step})"
+
 
 class LessonAssignment(models.Model):
     """A teacher assigns a lesson to a class, with an optional due date."""
@@ -255,3 +264,6 @@ class LessonAssignment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["classroom", "lesson"], name="one_assignment_per_class_lesson")]
+
+    def __str__(self):
+        return f"{self.classroom} – {self.lesson}"

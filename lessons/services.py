@@ -431,7 +431,7 @@ def question_data_errors(data: QuestionData) -> list[str]:
         return errors
     if any(not text.strip() or len(text) > 500 for text, _flag in data.choices):
         errors.append(_("Mỗi lựa chọn cần có nội dung, tối đa 500 ký tự."))
-    rows = [_ChoiceRow(key, flag, i) for i, (key, (_text, flag)) in enumerate(zip(CHOICE_KEYS, data.choices))]
+    rows = [_ChoiceRow(key, flag, i) for i, (key, (_text, flag)) in enumerate(zip(CHOICE_KEYS[: len(data.choices)], data.choices, strict=True))]
     try:
         answer_key(data.kind, rows)
     except ValueError:
@@ -469,7 +469,7 @@ def _question_create(quiz: Quiz, data: QuestionData, order: int) -> Question:
         Choice.objects.bulk_create([
             Choice(question=question, key=key, text=text.strip(), is_correct=flag and data.kind != Question.Kind.ORDERING,
                    position=position)
-            for position, (key, (text, flag)) in enumerate(zip(CHOICE_KEYS, data.choices))
+            for position, (key, (text, flag)) in enumerate(zip(CHOICE_KEYS[: len(data.choices)], data.choices, strict=True))
         ])
     return question
 

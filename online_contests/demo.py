@@ -72,7 +72,7 @@ def _seed_closed(world, pools, now) -> None:
     contest = services.contest_schedule(contest=contest, now=opens_at - timedelta(days=1))
     rng = random.Random(1010)  # noqa: S311 - demo data
     for index, student in enumerate(world.students):
-        if index % 5 == 4:  # not everyone takes part, so school shares differ
+        if index % 2:  # about half take part, so the results have something to rank without a slow seed
             continue
         started = opens_at + timedelta(days=rng.randint(0, 8), minutes=rng.randint(0, 600))
         attempt = services.attempt_start(contest=contest, student=student, now=started)

@@ -225,12 +225,12 @@ def _refuse_unless_running(attempt: Attempt, *, now: datetime, what: str) -> Non
 
 def _lock_running(*, attempt: Attempt, now: datetime, what: str) -> Attempt:
     """Lock the attempt row and check again that it still runs (call inside a transaction)."""
-    locked = Attempt.objects.select_for_update().select_related("contest").get(pk=attempt.pk)
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
     _refuse_unless_running(locked, now=now, what=what)
     return locked
 
 
-def answer_save(*, attempt: Attempt, question_id: int, values: Sequence[str], now: datetime) -> AttemptAnswer:
+def answer_save(*, attempt: Attempt, question_id: int, values: Sequence[str], now: datetime) -> None:
     """Save (or overwrite) the answer to one drawn question while the attempt runs.
 
     ``values`` are display positions as posted by the sheet (see ``answer_sheet``).
@@ -249,12 +249,10 @@ def answer_save(*, attempt: Attempt, question_id: int, values: Sequence[str], no
             raise ContestError(error.message) from error
         with transaction.atomic():
             locked = _lock_running(attempt=attempt, now=now, what=f"answer {question_id}")
-            answer, _created = AttemptAnswer.objects.update_or_create(
-                attempt=locked, question_id=question_id,
-                defaults={"response": response_to_raw(response), "is_correct": grade(loaded.key, response),
-                          "saved_at": now},
-            )
-        return answer
+            values = {"response": response_to_raw(response), "is_correct": grade(loaded.key, response), "saved_at": now}
+            # The attempt row is locked, so update-then-insert cannot race with another save of this attempt.
+            if not AttemptAnswer.objects.filter(attempt=locked, question_id=question_id).update(**values):
+                AttemptAnswer.objects.create(attempt=locked, question_id=question_id, **values)
 
 
 def _estimate_clean(estimate: str | int | None) -> int | None:

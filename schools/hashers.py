@@ -1,5 +1,7 @@
 """Password hashers tuned for a school server."""
 
+import secrets
+
 from django.contrib.auth.hashers import Argon2PasswordHasher, MD5PasswordHasher
 
 
@@ -22,3 +24,8 @@ class SlipPasswordHasher(MD5PasswordHasher):
     """
 
     algorithm = "slip_md5"
+
+    def salt(self):
+        # 128 bits like Django's default salt, but one call instead of 22 per-character choices:
+        # the default made salting most of a 10,000-student import's hashing time.
+        return secrets.token_urlsafe(16)

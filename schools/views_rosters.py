@@ -8,7 +8,6 @@ passwords exist only in the response that shows them and in its downloads.
 """
 
 import base64
-from dataclasses import astuple
 from datetime import date
 
 from django.conf import settings
@@ -79,7 +78,8 @@ def _rows_load(data: list[list]) -> list[RosterRow]:
 
 
 def _slips_payload(request, slips: list[Slip], name: str) -> str:
-    return _sign(request, DOWNLOAD_SALT, kind="slips", name=name, slips=[astuple(slip) for slip in slips])
+    rows = [(s.school_name, s.class_name, s.full_name, s.username, s.password) for s in slips]
+    return _sign(request, DOWNLOAD_SALT, kind="slips", name=name, slips=rows)
 
 
 def _login_url() -> str:

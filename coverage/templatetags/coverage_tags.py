@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from coverage import charts, forecast, selectors
+from coverage import forecast, selectors
 from coverage.selectors import Scope
 from schools.access import classrooms_taught
 from schools.models import SchoolYear
@@ -28,10 +28,7 @@ def _summary(scope_obj, province, year):
     specs = selectors.target_specs(province)
     target = forecast.current_target(specs, cutoff)
     share = forecast.share_percent(trained, enrolled)
-    return {
-        "enrolled": enrolled, "trained": trained, "share": share, "target": target,
-        "bar": charts.bar_chart([(str(scope_obj.name), share)], target.share_percent if target else None),
-    }
+    return {"enrolled": enrolled, "trained": trained, "share": share, "target": target}
 
 
 @register.inclusion_tag("coverage/panels/school.html", takes_context=True)
@@ -63,12 +60,14 @@ def coverage_teacher_panel(context):
     classrooms = list(
         classrooms_taught(request.user).filter(school=request.role.school, school_year=year).order_by("grade", "name")
     )
-    counts = selectors.coverage_by_classroom(classrooms, cutoff=_today_in(year))
+    cutoff = _today_in(year)
+    counts = selectors.coverage_by_classroom(classrooms, cutoff=cutoff)
+    target = forecast.current_target(selectors.target_specs(request.role.school.province), cutoff)
     rows = []
     for classroom in classrooms:
         enrolled, trained = counts.get(classroom.pk, (0, 0))
         rows.append((classroom, enrolled, trained, forecast.share_percent(trained, enrolled)))
-    return {"rows": rows}
+    return {"rows": rows, "target": target}
 
 
 @register.inclusion_tag("coverage/panels/student.html", takes_context=True)

@@ -17,6 +17,9 @@ from pypdf import PdfReader
 from certificates.pdf import (
     PAGE_WIDTH,
     CertificateDocument,
+    qr_matrix,
+    qr_pack,
+    qr_unpack,
     render_certificate,
     vietnamese_date_line,
     write_certificates,
@@ -213,3 +216,30 @@ def test_module_does_not_import_django():
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, check=False)
 
     assert result.returncode == 0
+
+
+def test_packed_qr_matrix_round_trips():
+    """A QR matrix packed for storage unpacks to the same modules."""
+    matrix = qr_matrix("http://127.0.0.1:8000/verify/923RQVYG03ZT7HM1WDHVTFBC51Z5/")
+
+    assert qr_unpack(qr_pack(matrix)) == matrix
+    assert len(qr_pack(matrix)) < 200
+
+
+@pytest.mark.parametrize("text", ["", "21:", "abc", "21:!!!!", "33:AAAA", "5:AAAA"])
+def test_unpacking_garbage_is_refused(text):
+    with pytest.raises(ValueError):
+        qr_unpack(text)
+
+
+def test_a_precomputed_qr_is_drawn_as_given():
+    """The renderer draws the matrix it is handed instead of encoding the URL again."""
+    other = "http://example.test/verify/OTHER/"
+    data = render_certificate(make_document(qr=qr_matrix(other)))
+
+    assert [barcode.text for barcode in zxingcpp.read_barcodes(render_page(data))] == [other]
+
+
+def test_single_certificate_stays_small():
+    """Font subsets hold only the glyphs used: a certificate is well under 100 KB."""
+    assert len(render_certificate(make_document())) < 60 * 1024

@@ -102,7 +102,7 @@ class Client:
                     open_timeout=2,
                 )
                 return self
-            except (OSError, asyncio.TimeoutError):
+            except (TimeoutError, OSError):
                 await asyncio.sleep(0.2)
         raise RuntimeError(f"could not connect to {self.path}")
 

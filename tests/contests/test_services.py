@@ -150,3 +150,10 @@ def test_after_every_question_of_a_random_game_the_leaderboard_equals_a_recomput
             contest = services.contest_transition(contest_id=contest.pk, event=Event.NEXT, now=close_at)
     ranks = list(Player.objects.filter(contest=contest).order_by("final_rank").values_list("pk", flat=True))
     assert ranks == [r.player_id for r in contest_ranking(contest.pk)]
+
+
+def test_the_idle_timeout_is_configurable(world, settings):
+    settings.CONTEST_IDLE_TIMEOUT_S = 60
+    contest = make_contest(world)
+    assert services.contest_tick(contest_id=contest.pk, now=contest.changed_at + timedelta(seconds=59)).phase == "lobby"
+    assert services.contest_tick(contest_id=contest.pk, now=contest.changed_at + timedelta(seconds=61)).phase == "finished"

@@ -119,3 +119,29 @@ def test_classroom_progress_lists_what_is_missing(world, course):
     assert by_student[b.pk].missing == lessons[2:]
     assert by_student[c.pk].missing == lessons
     assert [p.student.name_sort for p in progress] == sorted(p.student.name_sort for p in progress)
+
+
+def _live_contest(world, finished_at, players):
+    from contests.models import Contest, Player
+
+    contest = Contest.objects.create(
+        title="Rung chuông vàng DVCTT", owner=world.teacher, school=world.school, access="classes",
+        play_mode="individual", time_limit_s=20, pin="123456", phase="finished", changed_at=finished_at,
+        finished_at=finished_at,
+    )
+    for n, student in enumerate(players):
+        Player.objects.create(contest=contest, user=student, nickname=f"Cú {n}", token=f"t{contest.pk}-{n}", seed="1",
+                              joined_at=finished_at)
+    return contest
+
+
+def test_contest_participants_and_contests_held(world):
+    a, b, _c = world.students
+    _live_contest(world, at(2025, 11, 20), [a, b, world.foreign_student])
+    _live_contest(world, at(2025, 8, 1), [_c])  # last school year: not counted
+    scope = Scope.of(world.school, world.year)
+    rows = selectors.indicators_by(scope, cutoff=date(2025, 12, 31), group="classroom")
+    assert rows[world.classroom.pk].contest_participants == 2
+    assert selectors.contests_held(scope, cutoff=date(2025, 12, 31)) == selectors.ContestsHeld(live=1, online=0)
+    assert selectors.contests_held(scope, cutoff=date(2025, 11, 19)).live == 0
+    assert selectors.contests_held(Scope.of(world.classroom, world.year), cutoff=date(2025, 12, 31)) is None

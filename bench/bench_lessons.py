@@ -1,0 +1,209 @@
+"""Lesson page and answer-save latency under a fixed-rate open-loop load, against daphne.
+
+    .venv/bin/python bench/bench_lessons.py                       # PostgreSQL qs_bench_lessons, 200 req/s
+    .venv/bin/python bench/bench_lessons.py --rate 100 --seconds 10
+    DATABASE_URL=sqlite:///var/bench-lessons.sqlite3 .venv/bin/python bench/bench_lessons.py
+
+Open loop: request i is sent at start + i/rate whatever happened to the earlier
+ones, and its latency counts from that planned moment, so a slow server shows up
+as queueing instead of being hidden (no coordinated omission). Each request opens
+its own connection (a class of phones, not one browser). Students are logged in
+through prepared sessions; every answer POST is a different (student, question)
+pair, answered with the practice page's form fields, as the page's script sends it.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._report import write_section  # noqa: E402
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/qs_bench_lessons"
+
+PREPARE = """
+import json, django
+django.setup()
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.middleware.csrf import _get_new_csrf_string
+from lessons import grading, practice, services
+from lessons.keys import question_answer_key
+from lessons.models import Lesson, PracticeAnswer, PracticeAttempt, Question
+from tests.factories import make_province, make_school, make_year
+from schools import services as school_services
+from schools.models import User
+lesson = Lesson.objects.get(key="l1")
+students = list(User.objects.filter(username__startswith="bench-lessons-"))
+if len(students) < COUNT:
+    year = make_year(); school = make_school(make_province())
+    classroom = school_services.classroom_create(school=school, school_year=year, name="10A9")
+    for i in range(len(students), COUNT):
+        student, _ = school_services.student_create(classroom=classroom, full_name=f"Học Sinh {i}")
+        User.objects.filter(pk=student.pk).update(username=f"bench-lessons-{i}", must_change_password=False)
+    students = list(User.objects.filter(username__startswith="bench-lessons-"))
+PracticeAnswer.objects.filter(attempt__student__in=students).delete()
+PracticeAttempt.objects.filter(student__in=students).delete()
+out = []
+for student in students[:COUNT]:
+    attempt = services.attempt_start(student=student, lesson=lesson)
+    session = SessionStore()
+    session[SESSION_KEY] = str(student.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = student.get_session_auth_hash()
+    session.create()
+    bodies = []
+    for question in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related("choices"):
+        key = question_answer_key(question)
+        shown = grading.display_ids(key, practice.question_seed(attempt.seed, question.pk))
+        raw = grading.response_to_raw(grading.correct_response(key))
+        fields = [("question", str(question.pk))]
+        if key.kind in grading.CHOICE_KINDS:
+            fields += [("answer", str(shown.index(item))) for item in raw]
+        elif key.kind == grading.ORDERING:
+            fields += [(f"pos_{i}", str(raw.index(item) + 1)) for i, item in enumerate(shown)]
+        else:
+            fields += [(f"match_{j}", str(shown.index(key.pairs[left]))) for j, left in enumerate(key.pairs)]
+        bodies.append(fields)
+    out.append({"session": session.session_key, "csrf": _get_new_csrf_string(), "attempt": attempt.pk,
+                "bodies": bodies})
+print("BENCH-JSON:" + json.dumps(out))
+"""
+
+
+def _env(workdir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_URL", "REDIS_URL"}}
+    env.setdefault("DATABASE_URL", DEFAULT_DB)
+    env.update(DJANGO_SETTINGS_MODULE="quizsite.settings", VAR_DIR=str(workdir), DEBUG="0", HTTPS="0",
+               ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="ERROR")
+    return env
+
+
+def _ensure_postgres_database(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _prepare(env: dict, count: int) -> list[dict]:
+    _ensure_postgres_database(env["DATABASE_URL"])
+    for command in (["migrate", "--noinput"], ["load_curriculum"], ["collectstatic", "--noinput"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    result = subprocess.run([sys.executable, "-c", PREPARE.replace("COUNT", str(count))], cwd=ROOT, env=env,
+                            check=True, capture_output=True, text=True)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH-JSON:"))
+    return json.loads(line[len("BENCH-JSON:"):])
+
+
+def _request(method: str, path: str, student: dict, body: str = "") -> bytes:
+    cookie = f"sessionid={student['session']}; csrftoken={student['csrf']}"
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Cookie: {cookie}", "Connection: close"]
+    if method == "POST":
+        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body.encode())}",
+                  f"X-CSRFToken: {student['csrf']}", "X-Requested-With: fetch"]
+    return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
+
+
+async def _send(port: int, payload: bytes, planned: float, results: list) -> None:
+    await asyncio.sleep(max(0.0, planned - time.perf_counter()))
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(payload)
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), timeout=30)
+        await asyncio.wait_for(reader.read(), timeout=30)
+        writer.close()
+        status = int(status_line.split()[1]) if status_line else 0
+    except (OSError, asyncio.TimeoutError, IndexError, ValueError):
+        status = 0
+    results.append((time.perf_counter() - planned, status))
+
+
+async def _open_loop(port: int, payloads: list[bytes], rate: float) -> tuple[list, float]:
+    results: list = []
+    start = time.perf_counter() + 0.2
+    await asyncio.gather(*(_send(port, p, start + i / rate, results) for i, p in enumerate(payloads)))
+    return results, time.perf_counter() - start
+
+
+def _row(name: str, results: list, elapsed: float, rate: float, ok_status: int) -> str:
+    latencies = sorted(latency * 1000 for latency, _status in results)
+    errors = sum(1 for _latency, status in results if status != ok_status)
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p))]
+
+    return (f"| {name} | {rate:.0f} req/s | {len(results)} | {statistics.median(latencies):.0f} ms | "
+            f"{pct(0.95):.0f} ms | {pct(0.99):.0f} ms | {errors} | {len(results) / elapsed:.0f} req/s |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    count = int(args.rate * args.seconds / 10) + 1  # ten questions per student attempt
+    with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
+        env = _env(Path(tmp))
+        students = _prepare(env, count)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                                   "quizsite.asgi:application"], cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            total = int(args.rate * args.seconds)
+            pages = [_request("GET", "/lessons/l1/", students[i % len(students)]) for i in range(total)]
+            answers = [
+                _request("POST", f"/lessons/practice/{student['attempt']}/answer/", student,
+                         urllib.parse.urlencode(student["bodies"][q]))
+                for q in range(10) for student in students
+            ][:total]
+            asyncio.run(_open_loop(port, pages[: int(args.rate)], args.rate))  # warm-up, not counted
+            page_results, page_time = asyncio.run(_open_loop(port, pages, args.rate))
+            answer_results, answer_time = asyncio.run(_open_loop(port, answers, args.rate))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+    load = os.getloadavg()[0]
+    body = (
+        f"One daphne process (DEBUG=0, CONN_MAX_AGE={env.get('CONN_MAX_AGE', '0')}), {database} on the same "
+        f"machine; open-loop client in the same machine (asyncio, one connection per request, "
+        f"{args.seconds:.0f} s per row after a 1 s warm-up). Load average at the end: {load:.2f} "
+        "(other work on the machine lowers the figures). Latency counts from the planned send time.\n\n"
+        "| request | offered | requests | p50 | p95 | p99 | errors | served |\n"
+        "|---|---|---|---|---|---|---|---|\n"
+        + _row("GET lesson page `/lessons/l1/`", page_results, page_time, args.rate, 200) + "\n"
+        + _row("POST answer (saved, graded, locked; fragment back)", answer_results, answer_time, args.rate, 200)
+    )
+    write_section("lessons", "Lesson page and answer save", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()

@@ -131,7 +131,7 @@ async def _send(port: int, payload: bytes, planned: float, results: list) -> Non
         await asyncio.wait_for(reader.read(), timeout=30)
         writer.close()
         status = int(status_line.split()[1]) if status_line else 0
-    except (OSError, asyncio.TimeoutError, IndexError, ValueError):
+    except (TimeoutError, OSError, IndexError, ValueError):
         status = 0
     results.append((time.perf_counter() - planned, status))
 

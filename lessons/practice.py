@@ -19,7 +19,7 @@ def question_seed(attempt_seed: str, question_pk: int) -> str:
 
 
 def _index(value: str, size: int) -> int:
-    if not value.isdigit() or int(value) >= size:
+    if not (value.isascii() and value.isdigit()) or int(value) >= size:
         raise grading.InvalidResponse(grading.ResponseError.UNKNOWN_ID)
     return int(value)
 

@@ -69,7 +69,6 @@ class LessonStatus:
     lesson: Lesson
     completion: LessonCompletion | None
     due_on: date | None
-    rating: int | None = None
 
     @property
     def done(self) -> bool:
@@ -99,22 +98,19 @@ def student_current_classroom(student: User) -> Classroom | None:
 
 
 def course_progress(*, student: User, course: Course | None = None) -> CourseProgress | None:
-    """Lessons done, next lesson and progress toward "trained" for one student (5 queries)."""
+    """Lessons done, next lesson and progress toward "trained" for one student (6 queries)."""
     course = course or course_default()
     if course is None:
         return None
     lessons = list(course_lessons(course))
     completions = {c.lesson_id: c for c in LessonCompletion.objects.filter(student=student, lesson__course=course)}
-    ratings = dict(
-        LessonRating.objects.filter(student=student, lesson__course=course).values_list("lesson_id", "stars")
-    )
     classroom = student_current_classroom(student)
     due = (
         dict(LessonAssignment.objects.filter(classroom=classroom).values_list("lesson_id", "due_on"))
         if classroom
         else {}
     )
-    items = [LessonStatus(ls, completions.get(ls.pk), due.get(ls.pk), ratings.get(ls.pk)) for ls in lessons]
+    items = [LessonStatus(ls, completions.get(ls.pk), due.get(ls.pk)) for ls in lessons]
     required = [item for item in items if item.lesson.required]
     progress = CourseProgress(
         course, items, student_trained_at(student=student, course=course),
@@ -277,7 +273,7 @@ def quiz_live_questions(*, quiz: Quiz) -> QuerySet[Question]:
 
 def quizzes_usable_by(*, user: User) -> QuerySet[Quiz]:
     """Quizzes a teacher may run in a contest: their own, their schools', and every lesson's practice bank."""
-    schools = user.roles.filter(school__isnull=False).values("school_id")
+    schools = user.roles.filter(role__in=["teacher", "school_admin"]).values("school_id")
     return Quiz.objects.filter(
         Q(owner=user) | Q(school__in=schools, lesson__isnull=True) | Q(lesson__is_active=True)
     ).distinct()

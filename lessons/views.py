@@ -90,7 +90,8 @@ def _attempt_page(request, attempt, *, current=None, error="", status=200):
         return render(request, "lessons/result.html", {"attempt": attempt, "views": views}, status=status)
     if current is None:
         requested = request.GET.get("q", "")
-        current = int(requested) if requested.isdigit() and 1 <= int(requested) <= len(views) else None
+        number = int(requested) if requested.isascii() and requested.isdigit() else 0
+        current = number if 1 <= number <= len(views) else None
     if current is None:
         current = next((v.number for v in views if not v.answered), len(views))
     context = {
@@ -116,7 +117,7 @@ def attempt_detail(request, pk):
 def answer_submit(request, pk):
     attempt = _own_attempt(request, pk)
     raw_id = request.POST.get("question", "")
-    question_id = int(raw_id) if raw_id.isdigit() else None
+    question_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else None
     if question_id not in attempt.question_ids:
         return _attempt_page(request, attempt, error=_("Câu hỏi này không thuộc bài luyện tập của em."), status=400)
     current = attempt.question_ids.index(question_id) + 1

@@ -24,6 +24,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,7 +146,8 @@ async def _open_loop(port: int, payloads: list[bytes], rate: float) -> tuple[lis
 
 def _row(name: str, results: list, elapsed: float, rate: float, ok_status: int) -> str:
     latencies = sorted(latency * 1000 for latency, _status in results)
-    errors = sum(1 for _latency, status in results if status != ok_status)
+    statuses = Counter(status for _latency, status in results if status != ok_status)
+    errors = ", ".join(f"{count}× {status or 'no reply'}" for status, count in sorted(statuses.items())) or "0"
 
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))]
@@ -166,9 +168,10 @@ def main() -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
+        log = open(ROOT / "var" / "bench-lessons-daphne.log", "wb")  # noqa: SIM115 - closed below
         server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                                    "quizsite.asgi:application"], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  stdout=subprocess.DEVNULL, stderr=log)
         try:
             for _ in range(150):
                 try:
@@ -180,7 +183,7 @@ def main() -> None:
             pages = [_request("GET", "/lessons/l1/", students[i % len(students)]) for i in range(total)]
             answers = [
                 _request("POST", f"/lessons/practice/{student['attempt']}/answer/", student,
-                         urllib.parse.urlencode(student["bodies"][q]))
+                         urllib.parse.urlencode([tuple(pair) for pair in student["bodies"][q]]))
                 for q in range(10) for student in students
             ][:total]
             asyncio.run(_open_loop(port, pages[: int(args.rate)], args.rate))  # warm-up, not counted
@@ -189,6 +192,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
+            log.close()
     database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     load = os.getloadavg()[0]
     body = (

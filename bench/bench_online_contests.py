@@ -41,6 +41,10 @@ parser.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0), help="s
 parser.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/qs_bench_online_contests")
 parser.add_argument("--conn-max-age", default="0")
 parser.add_argument("--workers", type=int, default=1, help="daphne processes; students are spread round-robin")
+parser.add_argument("--max-inflight", type=int, default=30,
+                    help="requests in flight per daphne process, queued beyond that as a reverse proxy's upstream "
+                         "limit would (0: unlimited; Django under ASGI opens one database connection per request "
+                         "in flight, so unlimited bursts exhaust PostgreSQL's max_connections without a pool)")
 args = parser.parse_args()
 
 PREPARE = """
@@ -157,7 +161,7 @@ def answers_from_sheet(html: str) -> list[tuple[str, list[str]]]:
     return result
 
 
-async def student(port, session_key, contest_id, delay, timings, errors):
+async def student(port, gate, session_key, contest_id, delay, timings, errors):
     csrf = secrets.token_hex(16)
     conn = Connection(port, f"sessionid={session_key}; csrftoken={csrf}")
     post_headers = {"X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded"}
@@ -166,7 +170,8 @@ async def student(port, session_key, contest_id, delay, timings, errors):
     async def timed(kind, method, path, body=b"", headers=None, expect=200):
         start = time.perf_counter()
         try:
-            status, response_headers, payload = await conn.request(method, path, body, headers)
+            async with gate:
+                status, response_headers, payload = await conn.request(method, path, body, headers)
         except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as error:
             errors[kind].append(repr(error))
             conn.writer = None
@@ -196,9 +201,12 @@ async def student(port, session_key, contest_id, delay, timings, errors):
 async def rush(ports, sessions, contest_id):
     timings, errors = defaultdict(list), defaultdict(list)
     rng = random.Random(2026)
+    limit = args.max_inflight or 10**9
+    gates = [asyncio.Semaphore(limit) for _ in ports]
     started = time.perf_counter()
     await asyncio.gather(*[
-        student(ports[i % len(ports)], key, contest_id, rng.uniform(0, args.arrival), timings, errors)
+        student(ports[i % len(ports)], gates[i % len(ports)], key, contest_id, rng.uniform(0, args.arrival), timings,
+                errors)
         for i, key in enumerate(sessions)
     ])
     return time.perf_counter() - started, timings, errors
@@ -232,12 +240,14 @@ def main() -> None:
     ]
     try:
         for p in ports:
-            for _ in range(100):
+            for _ in range(150):
                 try:
                     urllib.request.urlopen(f"http://127.0.0.1:{p}/accounts/login/", timeout=1)
                     break
                 except OSError:
                     time.sleep(0.2)
+            else:
+                raise RuntimeError(f"daphne on port {p} did not start: see var/bench-online-contests-daphne.log")
         load_before = os.getloadavg()[0]
         total, timings, errors = asyncio.run(rush(ports, sessions, contest_id))
         load_after = os.getloadavg()[0]
@@ -265,7 +275,8 @@ def main() -> None:
         f"{args.students} students arrive uniformly over {args.arrival:.0f} s; each loads the contest page, starts, "
         f"loads the {question_count}-question sheet, saves {args.answers} answers with {args.think[0]:.0f}–"
         f"{args.think[1]:.0f} s think time, then submits. {args.workers} daphne process(es) (students spread "
-        f"round-robin, as a reverse proxy would), PostgreSQL "
+        f"round-robin, at most {args.max_inflight or 'unlimited'} requests in flight per process, as a reverse "
+        "proxy's upstream limit would queue them; latency includes that queueing), PostgreSQL "
         f"(CONN_MAX_AGE={args.conn_max_age}), sessions prepared in advance (login storms: see the login section).\n\n"
         "| request | count | p50 | p95 | max | errors |\n|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
         f"| all | {requests} | {statistics.median(all_times) * 1000:.0f} ms | "

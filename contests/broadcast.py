@@ -11,14 +11,21 @@ inside of this module (one message per worker process, relayed to local
 sockets), not its callers.
 """
 
+import asyncio
 import json
+import logging
+import os
 from enum import Enum
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
 from contests import events
+
+logger = logging.getLogger(__name__)
+
+_outboxes: dict[asyncio.AbstractEventLoop, asyncio.Queue] = {}
 
 
 class Audience(Enum):
@@ -49,13 +56,56 @@ def publish(
         "text": serialise(frame),
         "personal": {str(pid): value for pid, value in (personal or {}).items()},
     }
-    async_to_sync(get_channel_layer().group_send)(_group(contest_id, audience), message)
+    _deliver(_group(contest_id, audience), message)
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the server this thread works for, if it runs one (asgiref's record)."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    return getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+
+
+def _deliver(group: str, message: dict) -> None:
+    """Hand the message to the server's loop without waiting for it, in order.
+
+    A database thread must never block on the event loop: while a server shuts
+    down, the loop is gone and a blocking send would hang the thread (and the
+    shutdown) for ever. Plain synchronous callers (commands, tests) send now.
+    """
+    loop = _server_loop()
+    if loop is None:
+        async_to_sync(get_channel_layer().group_send)(group, message)
+        return
+    try:
+        loop.call_soon_threadsafe(_enqueue, loop, group, message)
+    except RuntimeError:
+        logger.warning("event loop closed: frame for %s dropped", group)
+
+
+def _enqueue(loop: asyncio.AbstractEventLoop, group: str, message: dict) -> None:
+    queue = _outboxes.get(loop)
+    if queue is None:
+        queue = _outboxes[loop] = asyncio.Queue()
+        loop.create_task(_drain(queue))
+    queue.put_nowait((group, message))
+
+
+async def _drain(queue: asyncio.Queue) -> None:
+    """Send queued messages one at a time, so frames keep the order they were committed in."""
+    layer = get_channel_layer()
+    while True:
+        group, message = await queue.get()
+        try:
+            await layer.group_send(group, message)
+        except Exception:  # one failed send must not stop the ones after it
+            logger.exception("broadcast to %s failed", group)
 
 
 def publish_kick(contest_id: int, player_id: int) -> None:
     """Tell the kicked player's sockets to close."""
     message: events.KickPayload = {"type": events.KICK, "player": player_id}
-    async_to_sync(get_channel_layer().group_send)(events.everyone_group(contest_id), message)
+    _deliver(events.everyone_group(contest_id), message)
 
 
 async def subscribe(channel_name: str, contest_id: int, *, host: bool) -> None:

@@ -14,8 +14,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from contests import broadcast, frames, selectors, services, throttle, ticker
+from contests import broadcast, events, frames, selectors, services, throttle, ticker
 from contests.engine import EngineError, Event
 
 MAX_MESSAGE_BYTES = 4096
@@ -33,17 +34,17 @@ CLOSE_RATE = 4429
 HOST_ACTIONS = ("start", "next", "close", "pause", "resume", "end", "kick", "lock", "unlock")
 
 _ERRORS = {
-    "too_large": "Thông điệp quá lớn (tối đa 4 KB).",
-    "bad_json": "Thông điệp không phải JSON hợp lệ.",
-    "bad_message": "Thông điệp phải là một đối tượng JSON có trường type.",
-    "unknown_type": "Loại thông điệp không được hỗ trợ.",
-    "bad_fields": "Thông điệp thiếu trường hoặc có trường sai kiểu.",
-    "not_host": "Chỉ giáo viên tổ chức cuộc thi mới làm được thao tác này.",
-    "not_joined": "Hãy tham gia cuộc thi trước.",
-    "already_joined": "Bạn đã tham gia cuộc thi này rồi.",
-    "rate_limited": "Bạn gửi quá nhanh, hãy chậm lại.",
-    "contest_not_found": "Không tìm thấy cuộc thi với mã PIN này, hoặc cuộc thi đã kết thúc.",
-    "too_many_attempts": "Bạn đã thử quá nhiều lần, hãy đợi vài phút rồi thử lại.",
+    "too_large": gettext_lazy("Thông điệp quá lớn (tối đa 4 KB)."),
+    "bad_json": gettext_lazy("Thông điệp không phải JSON hợp lệ."),
+    "bad_message": gettext_lazy("Thông điệp phải là một đối tượng JSON có trường type."),
+    "unknown_type": gettext_lazy("Loại thông điệp không được hỗ trợ."),
+    "bad_fields": gettext_lazy("Thông điệp thiếu trường hoặc có trường sai kiểu."),
+    "not_host": gettext_lazy("Chỉ giáo viên tổ chức cuộc thi mới làm được thao tác này."),
+    "not_joined": gettext_lazy("Hãy tham gia cuộc thi trước."),
+    "already_joined": gettext_lazy("Bạn đã tham gia cuộc thi này rồi."),
+    "rate_limited": gettext_lazy("Bạn gửi quá nhanh, hãy chậm lại."),
+    "contest_not_found": gettext_lazy("Không tìm thấy cuộc thi với mã PIN này, hoặc cuộc thi đã kết thúc."),
+    "too_many_attempts": gettext_lazy("Bạn đã thử quá nhiều lần, hãy đợi vài phút rồi thử lại."),
 }
 
 
@@ -70,16 +71,16 @@ class _ContestConsumer(AsyncJsonWebsocketConsumer):
         await super().websocket_connect(message)
 
     async def dispatch(self, message):
-        """Like Channels' dispatch, without its per-message hop to the database thread.
+        """Broadcast frames skip Channels' per-message hop to the database thread.
 
-        Every ORM call here goes through `database_sync_to_async`, which closes
-        stale connections itself; the hop would queue each broadcast frame of
-        every socket behind the database work of the whole process.
+        The hop (closing stale connections) matters only for messages whose
+        handlers reach the ORM; a frame handler never does, and paying it would
+        queue every socket's frames behind the process's database work.
         """
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        if message["type"] in (events.FRAME, events.KICK):
+            await getattr(self, get_handler_name(message))(message)
+        else:
+            await super().dispatch(message)
 
     async def disconnect(self, code):
         if self.contest_id is not None:
@@ -132,7 +133,7 @@ class _ContestConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "code": error.code, "message": error.message})
 
     async def send_error(self, code: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": _(_ERRORS[code])})
+        await self.send_json({"type": "error", "code": code, "message": str(_ERRORS[code])})
 
     # Shared handlers ---------------------------------------------------------
 

@@ -222,3 +222,13 @@ def quizzes_for_contest(user, school) -> QuerySet:
         .select_related("lesson")
         .order_by("lesson__order", "title", "pk")
     )
+
+
+def school_contest_participation(school, *, since=None, until=None) -> int:
+    """Distinct students of `school` who played a live contest (for the school's periodic report)."""
+    players = Player.objects.filter(user__isnull=False, kicked=False, user__enrollments__classroom__school=school)
+    if since is not None:
+        players = players.filter(joined_at__gte=since)
+    if until is not None:
+        players = players.filter(joined_at__lt=until)
+    return players.values("user").distinct().count()

@@ -22,6 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contests import broadcast, engine, frames, selectors
 from contests.broadcast import Audience
@@ -39,22 +40,22 @@ class Refused(EngineError):
 
 
 _REFUSALS = {
-    "contest_not_found": "Không tìm thấy cuộc thi với mã PIN này, hoặc cuộc thi đã kết thúc.",
-    "contest_finished": "Cuộc thi đã kết thúc.",
-    "kicked": "Bạn đã bị mời ra khỏi cuộc thi này.",
-    "locked": "Phòng chờ đã khóa, không nhận thêm người chơi.",
-    "login_required": "Cuộc thi này dành cho học sinh các lớp được mời: hãy đăng nhập.",
-    "not_enrolled": "Cuộc thi này chỉ dành cho học sinh các lớp được mời.",
-    "nickname_taken": "Biệt danh này đã có người dùng, hãy chọn tên khác.",
-    "unknown_token": "Không tìm thấy lượt chơi để tiếp tục, hãy tham gia lại.",
-    "unknown_player": "Không tìm thấy người chơi này.",
-    "stale": "Màn hình chưa cập nhật trạng thái mới nhất, hãy thử lại.",
-    "session_required": "Trình duyệt chưa có phiên làm việc: hãy tải lại trang tham gia.",
+    "contest_not_found": gettext_lazy("Không tìm thấy cuộc thi với mã PIN này, hoặc cuộc thi đã kết thúc."),
+    "contest_finished": gettext_lazy("Cuộc thi đã kết thúc."),
+    "kicked": gettext_lazy("Bạn đã bị mời ra khỏi cuộc thi này."),
+    "locked": gettext_lazy("Phòng chờ đã khóa, không nhận thêm người chơi."),
+    "login_required": gettext_lazy("Cuộc thi này dành cho học sinh các lớp được mời: hãy đăng nhập."),
+    "not_enrolled": gettext_lazy("Cuộc thi này chỉ dành cho học sinh các lớp được mời."),
+    "nickname_taken": gettext_lazy("Biệt danh này đã có người dùng, hãy chọn tên khác."),
+    "unknown_token": gettext_lazy("Không tìm thấy lượt chơi để tiếp tục, hãy tham gia lại."),
+    "unknown_player": gettext_lazy("Không tìm thấy người chơi này."),
+    "stale": gettext_lazy("Màn hình chưa cập nhật trạng thái mới nhất, hãy thử lại."),
+    "session_required": gettext_lazy("Trình duyệt chưa có phiên làm việc: hãy tải lại trang tham gia."),
 }
 
 
 def _refuse(code: str) -> Refused:
-    return Refused(code, _(_REFUSALS[code]))
+    return Refused(code, str(_REFUSALS[code]))
 
 
 # Creating a contest -----------------------------------------------------------

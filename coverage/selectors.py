@@ -69,24 +69,9 @@ def day_end(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _trained_before(scope: Scope, moment: datetime) -> QuerySet:
-    """Ids of the scope's students trained before ``moment``: an uncorrelated subquery the database hashes once."""
-    return CourseCompletion.objects.filter(trained_at__lt=moment, **scope.enrollment_filter(ENROLLED)).values(
-        "student_id"
-    )
-
-
-def _contest_players(scope: Scope, moment: datetime) -> Q:
-    """The scope's students who played a live contest or took an online contest this school year, before ``moment``."""
-    year_start = day_end(scope.school_year.starts_on - timedelta(days=1))
-    live = Player.objects.filter(
-        contest__finished_at__gte=year_start, contest__finished_at__lt=moment,
-        **scope.enrollment_filter("user__enrollments__"),
-    ).values("user_id")
-    online = OnlineAttempt.objects.filter(
-        started_at__gte=year_start, started_at__lt=moment, **scope.enrollment_filter(ENROLLED)
-    ).values("student_id")
-    return Q(student_id__in=live) | Q(student_id__in=online)
+def _trained(scope: Scope, moment: datetime, prefix: str = ENROLLED) -> QuerySet[CourseCompletion]:
+    """Course completions of the scope's students before ``moment``; count distinct students (several courses)."""
+    return CourseCompletion.objects.filter(trained_at__lt=moment, **scope.enrollment_filter(prefix))
 
 
 @dataclass(frozen=True)
@@ -110,13 +95,6 @@ def contests_held(scope: Scope, *, cutoff: date) -> ContestsHeld | None:
         .exclude(status=OnlineContest.Status.DRAFT).values("pk").distinct().count()
     )
     return ContestsHeld(live, online)
-
-
-def _started_before(scope: Scope, moment: datetime) -> Q:
-    """The scope's students who started a practice attempt or completed a lesson before ``moment``."""
-    attempts = PracticeAttempt.objects.filter(started_at__lt=moment, **scope.enrollment_filter(ENROLLED))
-    completions = LessonCompletion.objects.filter(completed_at__lt=moment, **scope.enrollment_filter(ENROLLED))
-    return Q(student_id__in=attempts.values("student_id")) | Q(student_id__in=completions.values("student_id"))
 
 
 @dataclass
@@ -172,7 +150,7 @@ class Indicators:
 def indicators_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Indicators]:
     """Indicators of ``scope`` as of ``cutoff``, one entry per ``group`` key (classroom, grade, school, province).
 
-    Five queries whatever the number of groups.
+    Eleven grouped queries whatever the number of groups; each joins sets (no per-student subquery).
     """
     end = day_end(cutoff)
     window_start = end - timedelta(weeks=forecast.PACE_WEEKS)
@@ -185,23 +163,43 @@ def indicators_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Ind
             for attr, column in mapping.items():
                 setattr(target, attr, getattr(target, attr) + (row[column] or 0))
 
-    enrollments = (
-        scope.enrollments()
-        .values(key)
-        .annotate(
-            n_enrolled=Count("pk"),
-            n_trained=Count("pk", filter=Q(student_id__in=_trained_before(scope, end))),
-            n_window=Count("pk", filter=Q(student_id__in=_trained_before(scope, window_start))),
-            n_started=Count("pk", filter=_started_before(scope, end)),
-            n_contest=Count("pk", filter=_contest_players(scope, end)),
-        )
+    enrolled_key = ENROLLED + key
+    year_start = day_end(scope.school_year.starts_on - timedelta(days=1))
+    in_scope = scope.enrollment_filter(ENROLLED)
+    merge(scope.enrollments().values(key).annotate(n=Count("pk")).order_by(), key, {"enrolled": "n"})
+    trained = (
+        _trained(scope, end).values(enrolled_key)
+        .annotate(n=Count("student_id", distinct=True),
+                  early=Count("student_id", distinct=True, filter=Q(trained_at__lt=window_start)))
         .order_by()
     )
-    merge(enrollments, key, {"enrolled": "n_enrolled", "trained": "n_trained",
-                             "trained_window_start": "n_window", "participated": "n_started",
-                             "contest_participants": "n_contest"})
+    merge(trained, enrolled_key, {"trained": "n", "trained_window_start": "early"})
+    # Participation = practice attempt ∪ lesson completion. An online completion comes from an attempt, so:
+    # students with an attempt, plus students with only in-person completions (an anti-join: each student
+    # counts once and the database joins sets).
+    attempted = PracticeAttempt.objects.filter(started_at__lt=end, **in_scope)
+    merge(attempted.values(enrolled_key).annotate(n=Count("student_id", distinct=True)).order_by(),
+          enrolled_key, {"participated": "n"})
+    only_completed = LessonCompletion.objects.filter(
+        completed_at__lt=end, method=LessonCompletion.Method.IN_PERSON, **in_scope
+    ).exclude(
+        Exists(PracticeAttempt.objects.filter(student=OuterRef("student"), started_at__lt=end))
+    )
+    merge(only_completed.values(enrolled_key).annotate(n=Count("student_id", distinct=True)).order_by(),
+          enrolled_key, {"participated": "n"})
+    # Contest participation = live players ∪ online attempts this school year, the same way.
+    played = Player.objects.filter(contest__finished_at__gte=year_start, contest__finished_at__lt=end,
+                                   **scope.enrollment_filter("user__enrollments__"))
+    player_key = "user__enrollments__" + key
+    merge(played.values(player_key).annotate(n=Count("user_id", distinct=True)).order_by(),
+          player_key, {"contest_participants": "n"})
+    online_only = OnlineAttempt.objects.filter(started_at__gte=year_start, started_at__lt=end, **in_scope).exclude(
+        Exists(Player.objects.filter(user=OuterRef("student"), contest__finished_at__gte=year_start,
+                                     contest__finished_at__lt=end))
+    )
+    merge(online_only.values(enrolled_key).annotate(n=Count("student_id", distinct=True)).order_by(),
+          enrolled_key, {"contest_participants": "n"})
 
-    enrolled_key = ENROLLED + key
     completions = (
         LessonCompletion.objects.filter(**scope.enrollment_filter(ENROLLED), completed_at__lt=end)
         .values(enrolled_key).annotate(n=Count("pk")).order_by()
@@ -232,26 +230,33 @@ def total(rows: dict[object, Indicators]) -> Indicators:
     return sum(rows.values(), Indicators())
 
 
-def coverage_counts(scope: Scope, *, cutoff: date) -> tuple[int, int]:
-    """(enrolled, trained by the end of ``cutoff``) in one query."""
-    result = scope.enrollments().aggregate(
-        enrolled=Count("pk"), trained=Count("pk", filter=Q(student_id__in=_trained_before(scope, day_end(cutoff))))
+def trained_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, int]:
+    """Group key → students trained by the end of ``cutoff``: one query."""
+    key = ENROLLED + GROUP_PATHS[group]
+    return dict(
+        _trained(scope, day_end(cutoff)).values(key).annotate(n=Count("student_id", distinct=True))
+        .order_by().values_list(key, "n")
     )
-    return result["enrolled"], result["trained"]
+
+
+def coverage_counts(scope: Scope, *, cutoff: date) -> tuple[int, int]:
+    """(enrolled, trained by the end of ``cutoff``): two queries."""
+    trained = _trained(scope, day_end(cutoff)).aggregate(n=Count("student_id", distinct=True))["n"]
+    return scope.enrollments().count(), trained
 
 
 def coverage_by_classroom(classrooms: QuerySet[Classroom], *, cutoff: date) -> dict[int, tuple[int, int]]:
-    """Classroom id → (enrolled, trained by ``cutoff``) for any set of classes: one query."""
-    trained = CourseCompletion.objects.filter(
-        trained_at__lt=day_end(cutoff), student__enrollments__classroom__in=classrooms
-    ).values("student_id")
-    rows = (
-        Enrollment.objects.filter(classroom__in=classrooms)
-        .values("classroom_id")
-        .annotate(enrolled=Count("pk"), trained=Count("pk", filter=Q(student_id__in=trained)))
-        .order_by()
+    """Classroom id → (enrolled, trained by ``cutoff``) for any set of classes: two queries."""
+    enrolled = dict(
+        Enrollment.objects.filter(classroom__in=classrooms).values("classroom_id").annotate(n=Count("pk"))
+        .order_by().values_list("classroom_id", "n")
     )
-    return {row["classroom_id"]: (row["enrolled"], row["trained"]) for row in rows}
+    trained = dict(
+        CourseCompletion.objects.filter(trained_at__lt=day_end(cutoff), student__enrollments__classroom__in=classrooms)
+        .values("student__enrollments__classroom_id").annotate(n=Count("student_id", distinct=True))
+        .order_by().values_list("student__enrollments__classroom_id", "n")
+    )
+    return {pk: (n, trained.get(pk, 0)) for pk, n in enrolled.items()}
 
 
 def _first_completions(scope: Scope, *, end: datetime) -> QuerySet[CourseCompletion]:

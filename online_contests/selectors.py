@@ -11,7 +11,7 @@ from lessons.models import Question, Quiz
 from online_contests import ranking
 from online_contests.models import Attempt, OnlineContest, Phase, Prize, RefusedRequest, SchoolResult
 from schools.access import provinces_administered, schools_administered
-from schools.models import Enrollment, School, SchoolYear, User
+from schools.models import Classroom, Enrollment, School, SchoolYear, User
 
 
 def contests_managed(*, user: User) -> QuerySet[OnlineContest]:
@@ -213,3 +213,24 @@ def contest_refusals(*, contest: OnlineContest) -> list[tuple[str, int]]:
     """How many requests were refused, per reason label (for the organiser's page)."""
     counts = contest.refused_requests.values_list("reason").annotate(n=Count("pk")).order_by("reason")
     return [(RefusedRequest.Reason(reason).label, n) for reason, n in counts]
+
+
+@dataclass(frozen=True)
+class ClassroomParticipation:
+    contest: OnlineContest
+    phase: Phase
+    participants: int
+    enrolled: int
+
+
+def classroom_participation(*, classroom: Classroom, now: datetime) -> list[ClassroomParticipation]:
+    """For the class page: announced contests open to the class, with how many of its students took part."""
+    contests = OnlineContest.objects.exclude(status=OnlineContest.Status.DRAFT).filter(
+        school_year=classroom.school_year, schools=classroom.school
+    ).order_by("-opens_at")
+    in_grade = [contest for contest in contests if classroom.grade in contest.grades]
+    counts = dict(
+        Attempt.objects.filter(classroom=classroom, contest__in=in_grade).values_list("contest").annotate(n=Count("pk"))
+    )
+    enrolled = classroom.enrollments.count()
+    return [ClassroomParticipation(c, c.phase(now), counts.get(c.pk, 0), enrolled) for c in in_grade]

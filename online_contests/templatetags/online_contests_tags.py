@@ -52,3 +52,9 @@ def online_contests_organiser_panel(context):
         "included": [(c, c.phase(now)) for c in included],
         "Status": OnlineContest.Status,
     }
+
+
+@register.inclusion_tag("online_contests/panel_classroom.html", takes_context=True)
+def online_contests_classroom_panel(context):
+    """On a class page: how many of the class's students took part in each online contest open to it."""
+    return {"rows": selectors.classroom_participation(classroom=context["classroom"], now=timezone.now())}

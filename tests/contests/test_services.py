@@ -157,3 +157,13 @@ def test_the_idle_timeout_is_configurable(world, settings):
     contest = make_contest(world)
     assert services.contest_tick(contest_id=contest.pk, now=contest.changed_at + timedelta(seconds=59)).phase == "lobby"
     assert services.contest_tick(contest_id=contest.pk, now=contest.changed_at + timedelta(seconds=61)).phase == "finished"
+
+
+def test_participation_counts_each_student_of_the_school_once(world):
+    from contests.selectors import school_contest_participation
+    from tests.contests.helpers import finished_contest
+
+    finished_contest(world)
+    finished_contest(world)
+    assert school_contest_participation(world.school) == 3
+    assert school_contest_participation(world.other_school) == 0

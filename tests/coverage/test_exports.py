@@ -88,3 +88,19 @@ def test_bad_date_range_is_a_400_and_not_logged(client, world, query):
     response = client.get(reverse("coverage_export_classroom", args=[world.classroom.pk, "csv"]), query)
     assert response.status_code == 400
     assert not ExportLog.objects.exists()
+
+
+def test_province_export_counts_students_trained_within_the_range(client, world, course):
+    import csv
+    import io as _io
+
+    train(world.students[0], course, at(2025, 10, 1))
+    train(world.students[1], course, at(2025, 12, 1))
+    client.force_login(world.province_admin)
+    text = _csv(client.get(reverse("coverage_export_province", args=["csv"]),
+                           {"date_from": "2025-11-01", "date_to": "2026-05-31"}))
+    rows = list(csv.reader(_io.StringIO(text.lstrip("\ufeff"))))
+    header, body = rows[0], rows[1:]
+    mine = next(r for r in body if r[1] == world.school.name and r[2] == "10A1")
+    assert mine[header.index("Đã được phổ cập")] == "2"
+    assert mine[header.index("Phổ cập trong kỳ")] == "1"

@@ -296,3 +296,14 @@ def test_new_students_in_scope_see_the_contest_late_students_do_not(client, worl
     assert client.get(contest.get_absolute_url()).status_code == 200
     client.force_login(world.students[0])
     assert client.get(contest.get_absolute_url()).status_code == 404
+
+
+def test_class_page_shows_how_many_of_the_class_took_part(client, world):
+    contest = make_contest(world, grades=[10])
+    services.attempt_start(contest=contest, student=world.students[0], now=timezone.now())
+    client.force_login(world.teacher)
+    body = client.get(reverse("classroom_detail", args=[world.classroom.pk])).content.decode()
+    assert contest.name in body and "1/3 học sinh của lớp đã tham gia" in body
+    client.force_login(world.other_teacher)
+    body = client.get(reverse("classroom_detail", args=[world.other_classroom.pk])).content.decode()
+    assert contest.name not in body

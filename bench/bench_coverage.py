@@ -77,17 +77,31 @@ province_admin, _created = User.objects.get_or_create(username="bench.province",
 RoleAssignment.objects.get_or_create(user=province_admin, role="province_admin", province=province)
 
 
-def timed_loads(user, url: str) -> list[float]:
+def backend_cpu_seconds() -> float:
+    """CPU time used so far by this connection's PostgreSQL backend (user + system, from /proc)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_loads(user, url: str) -> tuple[list[float], list[float]]:
+    """Wall time and CPU time (this process + its database backend) of each load, in ms.
+
+    On a machine shared with other work, CPU time estimates what the page costs uncontended.
+    """
     client = Client()
     client.force_login(user)
     assert client.get(url).status_code == 200  # warm-up
-    times = []
+    wall, cpu = [], []
     for _ in range(args.loads):
-        t0 = time.perf_counter()
+        cpu0, db0, t0 = time.process_time(), backend_cpu_seconds(), time.perf_counter()
         response = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - cpu0 + backend_cpu_seconds() - db0) * 1000)
         assert response.status_code == 200
-    return times
+    return wall, cpu
 
 
 def p95(values: list[float]) -> float:
@@ -124,12 +138,15 @@ Synthetic province: {args.students:,} students, {School.objects.filter(province=
 {args.students // 40:,} classes, realistic progress (`manage.py seed_synthetic`, {seed_note}).
 PostgreSQL on the same machine; Django test client in-process (no network); {args.loads} loads after one warm-up.
 Load average during the run: {load_before[0]:.1f} → {load_after[0]:.1f} on {os.cpu_count()} cores (the machine was
-shared with other test runs, so the times are upper bounds).
+shared with other test runs, so wall times are upper bounds; CPU time, summed over this process and its
+PostgreSQL backend, estimates the uncontended cost).
 
 | measure | result | target |
 | --- | --- | --- |
-| school dashboard ({school_students:,} students), p95 | {p95(school_ms):.0f} ms (median {statistics.median(school_ms):.0f} ms) | ≤ 200 ms |
-| province dashboard ({args.students:,} students), p95 | {p95(province_ms):.0f} ms (median {statistics.median(province_ms):.0f} ms) | ≤ 500 ms |
+| school dashboard ({school_students:,} students), p95 wall | {p95(school_ms[0]):.0f} ms (median {statistics.median(school_ms[0]):.0f} ms) | ≤ 200 ms |
+| school dashboard, p95 CPU (app + database) | {p95(school_ms[1]):.0f} ms (median {statistics.median(school_ms[1]):.0f} ms) | |
+| province dashboard ({args.students:,} students), p95 wall | {p95(province_ms[0]):.0f} ms (median {statistics.median(province_ms[0]):.0f} ms) | ≤ 500 ms |
+| province dashboard, p95 CPU (app + database) | {p95(province_ms[1]):.0f} ms (median {statistics.median(province_ms[1]):.0f} ms) | |
 | province participation XLSX (one row per class) | {province_export[0]:.1f} s, peak {province_export[1]:.0f} MB Python heap, {province_export[2] / 1024:.0f} KB | ≤ 20 s, ≤ 300 MB |
 | school participation XLSX (one row per student) | {school_export[0]:.1f} s, peak {school_export[1]:.0f} MB Python heap, {school_export[2] / 1024:.0f} KB | — |
 

@@ -195,11 +195,15 @@ def main() -> None:
             log.close()
     database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
     load = os.getloadavg()[0]
+    log_text = (ROOT / "var" / "bench-lessons-daphne.log").read_text(encoding="utf-8", errors="replace")
+    refused = log_text.count("too many clients already") // 2  # psycopg's error and Django's wrapper
     body = (
         f"One daphne process (DEBUG=0, CONN_MAX_AGE={env.get('CONN_MAX_AGE', '0')}), {database} on the same "
         f"machine; open-loop client in the same machine (asyncio, one connection per request, "
         f"{args.seconds:.0f} s per row after a 1 s warm-up). Load average at the end: {load:.2f} "
-        "(other work on the machine lowers the figures). Latency counts from the planned send time.\n\n"
+        "(other work on the machine lowers the figures). Latency counts from the planned send time. "
+        f"Server errors caused by PostgreSQL refusing connections (\"too many clients\", a server shared "
+        f"with other work): {refused}.\n\n"
         "| request | offered | requests | p50 | p95 | p99 | errors | served |\n"
         "|---|---|---|---|---|---|---|---|\n"
         + _row("GET lesson page `/lessons/l1/`", page_results, page_time, args.rate, 200) + "\n"

@@ -93,7 +93,7 @@ def _snapshot_question(question: Question, rng: random.Random) -> dict:
     }
 
 
-def live_questions(quiz: Quiz):
+def _live_questions(quiz: Quiz):
     return quiz.questions.filter(is_retired=False, kind__in=Question.LIVE_KINDS).prefetch_related("choices")
 
 
@@ -125,7 +125,7 @@ def contest_create(
     """Create a contest in its lobby with a fresh PIN: it is open for joining at once."""
     rng = rng or random.SystemRandom()
     now = now or timezone.now()
-    questions = [_snapshot_question(q, rng) for q in live_questions(quiz) if q.choices.all()]
+    questions = [_snapshot_question(q, rng) for q in _live_questions(quiz) if q.choices.all()]
     if not questions:
         raise ValidationError(_("Bộ câu hỏi này không có câu nào dùng được cho cuộc thi trực tiếp."))
     if not TIME_LIMIT_MIN_S <= time_limit_s <= TIME_LIMIT_MAX_S:

@@ -69,9 +69,9 @@ def day_end(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _trained(scope: Scope, moment: datetime, prefix: str = ENROLLED) -> QuerySet[CourseCompletion]:
-    """Course completions of the scope's students before ``moment``; count distinct students (several courses)."""
-    return CourseCompletion.objects.filter(trained_at__lt=moment, **scope.enrollment_filter(prefix))
+def _has(model, **lookups) -> Exists:
+    """The enrolled student has a ``model`` row matching ``lookups`` (the database turns it into a semi-join)."""
+    return Exists(model.objects.filter(**{"user" if model is Player else "student": OuterRef("student_id")}, **lookups))
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ class Indicators:
 def indicators_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Indicators]:
     """Indicators of ``scope`` as of ``cutoff``, one entry per ``group`` key (classroom, grade, school, province).
 
-    Eleven grouped queries whatever the number of groups; each joins sets (no per-student subquery).
+    Eleven grouped queries whatever the number of groups; each joins sets (EXISTS becomes a semi-join).
     """
     end = day_end(cutoff)
     window_start = end - timedelta(weeks=forecast.PACE_WEEKS)
@@ -165,40 +165,26 @@ def indicators_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Ind
 
     enrolled_key = ENROLLED + key
     year_start = day_end(scope.school_year.starts_on - timedelta(days=1))
-    in_scope = scope.enrollment_filter(ENROLLED)
+
+    def students_where(attr: str, *conditions) -> None:
+        """Count the scope's enrolled students meeting ``conditions`` (EXISTS: the database semi-joins sets)."""
+        counted = scope.enrollments().filter(*conditions).values(key).annotate(n=Count("pk")).order_by()
+        merge(counted, key, {attr: "n"})
+
     merge(scope.enrollments().values(key).annotate(n=Count("pk")).order_by(), key, {"enrolled": "n"})
-    trained = (
-        _trained(scope, end).values(enrolled_key)
-        .annotate(n=Count("student_id", distinct=True),
-                  early=Count("student_id", distinct=True, filter=Q(trained_at__lt=window_start)))
-        .order_by()
-    )
-    merge(trained, enrolled_key, {"trained": "n", "trained_window_start": "early"})
+    students_where("trained", _has(CourseCompletion, trained_at__lt=end))
+    students_where("trained_window_start", _has(CourseCompletion, trained_at__lt=window_start))
     # Participation = practice attempt ∪ lesson completion. An online completion comes from an attempt, so:
-    # students with an attempt, plus students with only in-person completions (an anti-join: each student
-    # counts once and the database joins sets).
-    attempted = PracticeAttempt.objects.filter(started_at__lt=end, **in_scope)
-    merge(attempted.values(enrolled_key).annotate(n=Count("student_id", distinct=True)).order_by(),
-          enrolled_key, {"participated": "n"})
-    only_completed = LessonCompletion.objects.filter(
-        completed_at__lt=end, method=LessonCompletion.Method.IN_PERSON, **in_scope
-    ).exclude(
-        Exists(PracticeAttempt.objects.filter(student=OuterRef("student"), started_at__lt=end))
-    )
-    merge(only_completed.values(enrolled_key).annotate(n=Count("student_id", distinct=True)).order_by(),
-          enrolled_key, {"participated": "n"})
+    # students with an attempt, plus students with in-person completions and no attempt.
+    attempted = _has(PracticeAttempt, started_at__lt=end)
+    students_where("participated", attempted)
+    students_where("participated", _has(LessonCompletion, completed_at__lt=end,
+                                       method=LessonCompletion.Method.IN_PERSON), ~attempted)
     # Contest participation = live players ∪ online attempts this school year, the same way.
-    played = Player.objects.filter(contest__finished_at__gte=year_start, contest__finished_at__lt=end,
-                                   **scope.enrollment_filter("user__enrollments__"))
-    player_key = "user__enrollments__" + key
-    merge(played.values(player_key).annotate(n=Count("user_id", distinct=True)).order_by(),
-          player_key, {"contest_participants": "n"})
-    online_only = OnlineAttempt.objects.filter(started_at__gte=year_start, started_at__lt=end, **in_scope).exclude(
-        Exists(Player.objects.filter(user=OuterRef("student"), contest__finished_at__gte=year_start,
-                                     contest__finished_at__lt=end))
-    )
-    merge(online_only.values(enrolled_key).annotate(n=Count("student_id", distinct=True)).order_by(),
-          enrolled_key, {"contest_participants": "n"})
+    played = _has(Player, contest__finished_at__gte=year_start, contest__finished_at__lt=end)
+    students_where("contest_participants", played)
+    students_where("contest_participants", _has(OnlineAttempt, started_at__gte=year_start, started_at__lt=end),
+                   ~played)
 
     completions = (
         LessonCompletion.objects.filter(**scope.enrollment_filter(ENROLLED), completed_at__lt=end)
@@ -232,31 +218,28 @@ def total(rows: dict[object, Indicators]) -> Indicators:
 
 def trained_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, int]:
     """Group key → students trained by the end of ``cutoff``: one query."""
-    key = ENROLLED + GROUP_PATHS[group]
+    key = GROUP_PATHS[group]
     return dict(
-        _trained(scope, day_end(cutoff)).values(key).annotate(n=Count("student_id", distinct=True))
-        .order_by().values_list(key, "n")
+        scope.enrollments().filter(_has(CourseCompletion, trained_at__lt=day_end(cutoff)))
+        .values(key).annotate(n=Count("pk")).order_by().values_list(key, "n")
     )
 
 
 def coverage_counts(scope: Scope, *, cutoff: date) -> tuple[int, int]:
     """(enrolled, trained by the end of ``cutoff``): two queries."""
-    trained = _trained(scope, day_end(cutoff)).aggregate(n=Count("student_id", distinct=True))["n"]
-    return scope.enrollments().count(), trained
+    enrollments = scope.enrollments()
+    return enrollments.count(), enrollments.filter(_has(CourseCompletion, trained_at__lt=day_end(cutoff))).count()
 
 
 def coverage_by_classroom(classrooms: QuerySet[Classroom], *, cutoff: date) -> dict[int, tuple[int, int]]:
-    """Classroom id → (enrolled, trained by ``cutoff``) for any set of classes: two queries."""
-    enrolled = dict(
-        Enrollment.objects.filter(classroom__in=classrooms).values("classroom_id").annotate(n=Count("pk"))
-        .order_by().values_list("classroom_id", "n")
+    """Classroom id → (enrolled, trained by ``cutoff``) for any set of classes: one query."""
+    rows = (
+        Enrollment.objects.filter(classroom__in=classrooms)
+        .values("classroom_id")
+        .annotate(n=Count("pk"), trained=Count("pk", filter=_has(CourseCompletion, trained_at__lt=day_end(cutoff))))
+        .order_by()
     )
-    trained = dict(
-        CourseCompletion.objects.filter(trained_at__lt=day_end(cutoff), student__enrollments__classroom__in=classrooms)
-        .values("student__enrollments__classroom_id").annotate(n=Count("student_id", distinct=True))
-        .order_by().values_list("student__enrollments__classroom_id", "n")
-    )
-    return {pk: (n, trained.get(pk, 0)) for pk, n in enrolled.items()}
+    return {row["classroom_id"]: (row["n"], row["trained"]) for row in rows}
 
 
 def _first_completions(scope: Scope, *, end: datetime) -> QuerySet[CourseCompletion]:

@@ -1,6 +1,5 @@
 """Builders and socket helpers for the live-contest tests."""
 
-import asyncio
 import json
 from datetime import timedelta
 from importlib import import_module
@@ -129,8 +128,8 @@ async def send_error_expected(communicator, message, code: str) -> dict:
                                    bytes_data=message if isinstance(message, bytes) else None)
     else:
         await communicator.send_to(text_data=json.dumps(message))
-    frame = await communicator.receive_json_from(timeout=3)
-    assert frame["type"] == "error" and frame["code"] == code, frame
+    frame, _ = await receive_until(communicator, "error")  # broadcasts may come first
+    assert frame["code"] == code, frame
     return frame
 
 
@@ -149,10 +148,6 @@ async def expire_now(contest_id: int) -> None:
         )
 
     await database_sync_to_async(move)()
-
-
-async def gather(*coroutines):
-    return await asyncio.gather(*coroutines)
 
 
 def finished_contest(world, **options) -> Contest:

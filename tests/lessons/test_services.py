@@ -209,3 +209,11 @@ def test_quiz_import_is_all_or_nothing(world):
     services.quiz_import(quiz=quiz, rows=rows[:1])
     question = quiz.questions.get()
     assert question.choices.get(key="f").is_correct
+
+
+def test_quizzes_usable_by_teacher(world, lesson):
+    own = services.quiz_create(owner=world.teacher, school=world.school, title="Của tôi")
+    colleague = services.quiz_create(owner=world.other_teacher, school=world.school, title="Đồng nghiệp")
+    foreign = services.quiz_create(owner=world.foreign_province_admin, school=world.other_school, title="Trường khác")
+    usable = set(selectors.quizzes_usable_by(user=world.teacher))
+    assert {own, colleague, lesson.practice_quiz} <= usable and foreign not in usable

@@ -39,6 +39,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
+from websockets.exceptions import InvalidMessage  # noqa: E402
 
 from bench._report import write_section  # noqa: E402
 from contests import services  # noqa: E402
@@ -89,7 +90,7 @@ def start_worker(port: int) -> subprocess.Popen:
                CONTEST_JOINS_PER_IP="1000000")
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=open("/tmp/bw.log", "wb"), stderr=subprocess.STDOUT,
     )
     for _ in range(150):
         try:
@@ -128,12 +129,17 @@ async def run(port: int, pin: str, host_session: str, sessions: list[str], quest
     acked: set[tuple[int, int]] = set()
 
     async def open_socket(path: str, session: str):
-        return await connect(f"{base}/{path}/", origin=origin, additional_headers={"Cookie": f"{cookie}={session}"},
-                             max_size=2**22, open_timeout=60)
+        for attempt in range(5):
+            try:
+                return await connect(f"{base}/{path}/", origin=origin, max_size=2**22, open_timeout=60,
+                                     additional_headers={"Cookie": f"{cookie}={session}"})
+            except (OSError, InvalidMessage):
+                await asyncio.sleep(0.2 * (attempt + 1))  # the server's accept backlog was full
+        raise RuntimeError("could not connect")
 
     host = await open_socket("host", host_session)
     await host.recv()
-    gate = asyncio.Semaphore(50)
+    gate = asyncio.Semaphore(10)
 
     async def join(n: int, session: str):
         async with gate:

@@ -117,14 +117,20 @@ class Connection:
         self.reader = self.writer = None
 
     async def request(self, method: str, path: str, body: bytes = b"", headers: dict | None = None):
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port, limit=2**20)
-        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Cookie: {self.cookies}",
-                 f"Content-Length: {len(body)}"]
-        lines += [f"{key}: {value}" for key, value in (headers or {}).items()]
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        await self.writer.drain()
-        status_line = await self.reader.readline()
+        for _retry in range(2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port, limit=2**20)
+            lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Cookie: {self.cookies}",
+                     f"Content-Length: {len(body)}"]
+            lines += [f"{key}: {value}" for key, value in (headers or {}).items()]
+            self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+            await self.writer.drain()
+            status_line = await self.reader.readline()
+            if status_line:
+                break
+            # The server closed the idle keep-alive connection before reading: reconnect and send again, as browsers do.
+            self.writer.close()
+            self.writer = None
         status = int(status_line.split()[1])
         response_headers = {}
         while (line := await self.reader.readline()) not in (b"\r\n", b""):

@@ -335,7 +335,9 @@ def _announce_player(contest: Contest, player: Player, *, joined: bool) -> None:
         "kicked": player.kicked,
     }
     transaction.on_commit(partial(broadcast.publish, contest.pk, host, audience=Audience.HOST))
-    if contest.phase == Phase.LOBBY:
+    # Joins go to the host only: a lobby frame to every player on every join
+    # would cost N² frames while a school fills its lobby.
+    if contest.phase == Phase.LOBBY and player.kicked:
         transaction.on_commit(partial(broadcast.publish, contest.pk, frames.lobby_frame(contest)))
 
 

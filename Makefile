@@ -33,7 +33,7 @@ test: $(STAMP)
 		echo "== embedded default: SQLite + in-memory channel layer =="; \
 		env -u TEST_DATABASE_URL -u REDIS_URL $(PYTEST) -m "not e2e" tests/quizsite tests/contests tests/lessons tests/schools/test_access.py; \
 	fi
-	$(PYTEST) -m e2e tests/e2e || [ $$? -eq 5 ]
+	$(PYTEST) -m e2e -o timeout=900 tests/e2e || [ $$? -eq 5 ]
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

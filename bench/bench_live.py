@@ -90,7 +90,7 @@ def start_worker(port: int) -> subprocess.Popen:
                CONTEST_JOINS_PER_IP="1000000")
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"],
-        cwd=ROOT, env=env, stdout=open("/tmp/bw.log", "wb"), stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     for _ in range(150):
         try:

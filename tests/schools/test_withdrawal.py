@@ -120,3 +120,15 @@ class TestAdminAction:
         assert User.objects.get(pk=identified.pk).is_deidentified
         assert not User.objects.get(pk=world.teacher.pk).is_deidentified
         assert found_in_database("Nguyễn Thị Riêng Tư", "6400777001") == []
+
+
+def test_issued_certificates_forget_the_holder_name(world, identified):
+    from tests.certificates.factories import issue_course
+
+    certificate = issue_course(identified)
+    assert certificate.holder_name == "Nguyễn Thị Riêng Tư"
+    services.student_deidentify(student=identified, withdrawn_by=world.school_admin, on=ON)
+    certificate.refresh_from_db()
+    identified.refresh_from_db()
+    assert certificate.holder_name == identified.full_name != "Nguyễn Thị Riêng Tư"
+    assert found_in_database("Nguyễn Thị Riêng Tư") == []

@@ -21,6 +21,7 @@ from certificates.codes import code_generate
 from certificates.documents import verify_url
 from certificates.models import Certificate, CertificateCounter
 from lessons.models import Course, CourseCompletion, Lesson
+from lessons.services import LessonCompletionResult
 from schools.models import Classroom, Enrollment, School, User
 from schools.names import normalize_name
 from schools.privacy import has_consent
@@ -175,6 +176,24 @@ def certificate_issue_course(*, student: User, course: Course, issued_by: User |
         issued_by=issued_by,
     )
 
+
+
+def certificate_issue_on_training(*, completion: LessonCompletionResult, issued_by: User | None = None) -> Certificate | None:
+    """Issue the course certificate when a lesson completion has just made the student trained.
+
+    Returns None when the completion did not finish the course, or when the
+    certificate cannot be issued yet (no consent recorded, no class): the
+    school admin's class-wide issue picks those students up later.
+    """
+    if not completion.just_trained:
+        return None
+    try:
+        with transaction.atomic():
+            return certificate_issue_course(
+                student=completion.completion.student, course=completion.course_completion.course, issued_by=issued_by
+            )
+    except ValidationError:
+        return None
 
 def _clean_lines(lines: Sequence[str]) -> list[str]:
     if isinstance(lines, str):

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates.services import certificate_issue_on_training
 from coverage import rollover
 from coverage.models import ExportLog, GuidedPerson, Target, TrainingSession
 from lessons import services as lessons_services
@@ -39,10 +40,11 @@ def training_session_record(
     session.attendees.set(attendees)
     completed_at = timezone.make_aware(datetime.combine(held_on, time(12)))
     for attendee in attendees:
-        lessons_services.lesson_complete(
+        completion = lessons_services.lesson_complete(
             student=attendee, lesson=lesson, method=LessonCompletion.Method.IN_PERSON, recorded_by=recorded_by,
             completed_at=completed_at,
         )
+        certificate_issue_on_training(completion=completion, issued_by=recorded_by)
     return session
 
 

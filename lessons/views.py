@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from certificates.services import certificate_issue_on_training
 from lessons import grading, practice, question_io, selectors, services, simulations
 from lessons.forms import AssignmentForm, ImportForm, QuestionForm, QuizForm, RatingForm
 from lessons.keys import question_answer_key
@@ -145,6 +146,7 @@ def attempt_submit(request, pk):
         attempt.refresh_from_db()
         return _attempt_page(request, attempt, error=" ".join(_errors(error)), status=400)
     if result.completion and result.completion.just_trained:
+        certificate_issue_on_training(completion=result.completion)
         messages.success(request, _("Chúc mừng em! Em đã hoàn thành mọi bài bắt buộc và được công nhận đã được phổ cập kỹ năng sử dụng dịch vụ công trực tuyến."))
     elif result.attempt.passed:
         messages.success(request, _("Em đã đạt yêu cầu và hoàn thành bài học này."))

@@ -19,6 +19,8 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from certificates.models import Certificate
+from certificates.services import ClassIssueReport, certificate_issue_award
 from lessons.grading import InvalidResponse, grade, parse_response, response_to_raw
 from lessons.models import Quiz
 from online_contests import selectors
@@ -29,6 +31,7 @@ from online_contests.models import (
     ContestPool,
     OnlineContest,
     Phase,
+    Prize,
     RefusedRequest,
     SchoolResult,
 )
@@ -351,3 +354,46 @@ def contest_results_publish(*, contest: OnlineContest, now: datetime) -> OnlineC
     contest.save(update_fields=["participant_count", "status", "published_at"])
     return contest
 
+
+
+PRIZE_CERTIFICATE_KINDS = {
+    Prize.FIRST: Certificate.Kind.AWARD_FIRST,
+    Prize.SECOND: Certificate.Kind.AWARD_SECOND,
+    Prize.THIRD: Certificate.Kind.AWARD_THIRD,
+    Prize.CONSOLATION: Certificate.Kind.AWARD_CONSOLATION,
+}
+
+
+@transaction.atomic
+def contest_award_certificates_issue(*, contest: OnlineContest, issued_by: User) -> ClassIssueReport:
+    """Issue the organising committee's "Giấy chứng nhận đạt giải" to every prize winner of published results.
+
+    Winners without recorded consent are skipped with the reason; issuing again returns the existing ones.
+    """
+    winners = list(selectors.published_prize_winners(contest=contest))
+    if not winners:
+        raise ValidationError(_("Chỉ cấp giấy chứng nhận sau khi đã công bố kết quả có người đạt giải."))
+    report = ClassIssueReport()
+    committee = contest.organizer_name.upper()
+    for attempt in winners:
+        source_key = f"online-contest:{contest.pk}:{attempt.prize}"
+        try:
+            with transaction.atomic():
+                certificate = certificate_issue_award(
+                    student=attempt.student,
+                    school=attempt.school,
+                    kind=PRIZE_CERTIFICATE_KINDS[attempt.prize],
+                    achievement_lines=[
+                        _("Đạt %(prize)s cuộc thi «%(name)s»") % {"prize": Prize(attempt.prize).label, "name": contest.name},
+                    ],
+                    issuer_line=_("%(committee)s CHỨNG NHẬN") % {"committee": committee},
+                    signer_title=_("TM. BAN TỔ CHỨC\nTRƯỞNG BAN"),
+                    signer_name="",
+                    source_key=source_key,
+                    issued_by=issued_by,
+                )
+        except ValidationError as error:
+            report.skipped.append((attempt.student, " ".join(error.messages)))
+        else:
+            report.issued.append(certificate)
+    return report

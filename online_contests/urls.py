@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/<int:pk>/schedule/", views.contest_schedule, name="contest_schedule"),
     path("manage/<int:pk>/close/", views.contest_close, name="contest_close"),
     path("manage/<int:pk>/publish/", views.contest_publish, name="contest_publish"),
+    path("manage/<int:pk>/certificates/", views.award_certificates_issue, name="award_certificates_issue"),
     path("manage/<int:pk>/results.csv", views.results_csv, name="results_csv"),
     path("manage/<int:pk>/results.xlsx", views.results_xlsx, name="results_xlsx"),
     path("manage/<int:pk>/prizes.xlsx", views.prizes_xlsx, name="prizes_xlsx"),

@@ -173,6 +173,21 @@ def contest_publish(request, pk):
     return _organiser_action(request, pk, services.contest_results_publish, _("Đã công bố kết quả."))
 
 
+@role_required(*ORGANISERS)
+@require_POST
+def award_certificates_issue(request, pk):
+    contest = _managed_or_404(request, pk)
+    try:
+        report = services.contest_award_certificates_issue(contest=contest, issued_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("online_contests:manage_detail", contest.pk)
+    messages.success(request, _("Đã cấp %(n)s giấy chứng nhận đạt giải.") % {"n": len(report.issued)})
+    for student, reason in report.skipped:
+        messages.warning(request, f"{student.full_name}: {reason}")
+    return redirect("online_contests:manage_detail", contest.pk)
+
+
 def _closed_standings(request, pk):
     contest = _managed_or_404(request, pk)
     if contest.phase(timezone.now()) not in (Phase.CLOSED, Phase.PUBLISHED):

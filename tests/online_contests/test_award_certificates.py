@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_prize_winner_gets_a_prize_certificate_once(world):
     contest = published_contest(world)
+    contest.refresh_from_db()
     winners = list(contest.attempts.exclude(prize=""))
     assert winners
     report = services.contest_award_certificates_issue(contest=contest, issued_by=world.school_admin)
@@ -28,6 +29,7 @@ def test_every_prize_winner_gets_a_prize_certificate_once(world):
 def test_winners_without_consent_are_skipped_with_the_reason(world):
     world.students.append(make_student(world.classroom, "Giàng Thị Mỷ", consent=False))
     contest = published_contest(world)
+    contest.refresh_from_db()
     report = services.contest_award_certificates_issue(contest=contest, issued_by=world.school_admin)
     skipped = {student.full_name for student, _reason in report.skipped}
     assert skipped <= {"Giàng Thị Mỷ"}

@@ -8,6 +8,8 @@ the join page and the player socket alike.
 from django.conf import settings
 from django.core.cache import cache
 
+from quizsite.ratelimit import hit
+
 WINDOW_SECONDS = 600
 
 
@@ -16,13 +18,7 @@ def _limit(name: str, default: int) -> int:
 
 
 def _count(key: str) -> int:
-    if cache.add(key, 1, WINDOW_SECONDS):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, WINDOW_SECONDS)
-        return 1
+    return hit(key, WINDOW_SECONDS)
 
 
 def scope_ip(scope) -> str:

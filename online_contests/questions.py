@@ -9,24 +9,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from lessons.grading import MATCHING, MULTIPLE, ORDERING, SINGLE, TRUE_ID, TRUEFALSE, AnswerKey, display_ids
+from lessons.grading import MATCHING, MULTIPLE, ORDERING, SINGLE, TRUEFALSE, AnswerKey, display_ids
+from lessons.keys import answer_key
 from lessons.models import Choice, Question
 from online_contests.answer_sheet import encode, left_ids
-
-
-def answer_key(question: Question, choices: Sequence[Choice]) -> AnswerKey:
-    """The grading key of a question from its choice rows (ordering items by ``position``)."""
-    keys = [choice.key for choice in choices]
-    correct = [choice.key for choice in choices if choice.is_correct]
-    if question.kind == SINGLE:
-        return AnswerKey.single(keys, correct[0] if correct else "")
-    if question.kind == MULTIPLE:
-        return AnswerKey.multiple(keys, correct)
-    if question.kind == TRUEFALSE:
-        return AnswerKey.truefalse(TRUE_ID in correct)
-    if question.kind == ORDERING:
-        return AnswerKey.ordering([choice.key for choice in sorted(choices, key=lambda c: (c.position, c.pk))])
-    return AnswerKey.matching(keys)
 
 
 @dataclass(frozen=True)
@@ -47,7 +33,7 @@ def questions_load(question_ids: Iterable[int]) -> dict[int, LoadedQuestion]:
         choices = list(question.choices.all())
         loaded[question.pk] = LoadedQuestion(
             question,
-            answer_key(question, choices),
+            answer_key(question.kind, choices),
             {choice.key: choice.text for choice in choices},
             {choice.key: choice.match_text for choice in choices},
         )

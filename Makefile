@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(PYTEST) -m "not e2e"
 	@if [ -n "$$TEST_DATABASE_URL$$REDIS_URL" ]; then \
 		echo "== embedded default: SQLite + in-memory channel layer =="; \
-		env -u TEST_DATABASE_URL -u REDIS_URL $(PYTEST) -m "not e2e" tests/quizsite tests/contests tests/lessons tests/schools/test_access.py; \
+		env -u TEST_DATABASE_URL -u REDIS_URL -u REQUIRE_SERVICES $(PYTEST) -m "not e2e" tests/quizsite tests/contests tests/lessons tests/schools/test_access.py; \
 	fi
 	$(PYTEST) -m e2e -o timeout=900 tests/e2e || [ $$? -eq 5 ]
 

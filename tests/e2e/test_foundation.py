@@ -40,9 +40,10 @@ def test_school_admin_creates_class_and_teacher_who_then_sees_it(page, live_serv
 
     login(page, server, teacher_username, "Giaovien-2025!")
     assert page.url.endswith("/teacher/")
-    assert page.get_by_role("link", name=class_name).is_visible()
+    class_link = page.locator(f"table a:text-is('{class_name}')")
+    assert class_link.is_visible()
     assert_accessible(page)
-    page.get_by_role("link", name=class_name).click()
+    class_link.click()
     assert page.locator("h1").inner_text() == f"Lớp {class_name}"
     assert_accessible(page)
     logout(page)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bench._report import write_section  # noqa: E402
 
 PASSWORD = "Bench-login-2025"
-SIZES = [40, 400]
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "40,400").split(",")]
 
 
 def _env(workdir: Path, port: int) -> dict:
@@ -64,7 +65,10 @@ def _login(base: str, username: str) -> float:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}).encode()
     request = urllib.request.Request(base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"})
-    response = opener.open(request, timeout=120)
+    try:
+        response = opener.open(request, timeout=120)
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"{username}: HTTP {error.code} at {error.url}: {error.read()[:300]!r}") from error
     if "/accounts/login/" in response.geturl():
         raise RuntimeError(f"login failed for {username}")
     return time.perf_counter() - start

@@ -270,34 +270,34 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _report_download(request, *, file_format: str, scope: str, obj, build_report, build_annex) -> HttpResponse:
+    """The periodic report (DOCX) or its annex (XLSX) of a school or province, as of the chosen cut-off; audited."""
+    _form, year, cutoff = _cutoff(request)
+    if file_format == "docx":
+        data = build_report(obj, year, cutoff, timezone.localdate())
+        content, content_type, kind = reports.report_docx(data), DOCX, ExportLog.Kind.REPORT
+    else:
+        content, content_type, kind = build_annex(obj, year, cutoff), XLSX, ExportLog.Kind.ANNEX
+    _log(request, kind=kind, file_format=file_format, scope=scope, obj=obj, date_from=None, date_to=cutoff)
+    return _download(content, content_type, f"bao-cao-{obj.code}-{cutoff:%Y%m%d}.{file_format}")
+
+
 @role_required(Role.SCHOOL_ADMIN)
 @handles_bad_request
 def school_report(request, file_format):
-    school = request.role.school
-    _form, year, cutoff = _cutoff(request)
-    if file_format == "docx":
-        data = reports.school_report(school, year, cutoff, timezone.localdate())
-        content, content_type, kind = reports.report_docx(data), DOCX, ExportLog.Kind.REPORT
-    else:
-        content, content_type, kind = reports.school_annex_xlsx(school, year, cutoff), XLSX, ExportLog.Kind.ANNEX
-    _log(request, kind=kind, file_format=file_format, scope=ExportLog.Scope.SCHOOL, obj=school,
-         date_from=None, date_to=cutoff)
-    return _download(content, content_type, f"bao-cao-{school.code}-{cutoff:%Y%m%d}.{file_format}")
+    return _report_download(
+        request, file_format=file_format, scope=ExportLog.Scope.SCHOOL, obj=request.role.school,
+        build_report=reports.school_report, build_annex=reports.school_annex_xlsx,
+    )
 
 
 @role_required(Role.PROVINCE_ADMIN)
 @handles_bad_request
 def province_report(request, file_format):
-    province = request.role.province
-    _form, year, cutoff = _cutoff(request)
-    if file_format == "docx":
-        data = reports.province_report(province, year, cutoff, timezone.localdate())
-        content, content_type, kind = reports.report_docx(data), DOCX, ExportLog.Kind.REPORT
-    else:
-        content, content_type, kind = reports.province_annex_xlsx(province, year, cutoff), XLSX, ExportLog.Kind.ANNEX
-    _log(request, kind=kind, file_format=file_format, scope=ExportLog.Scope.PROVINCE, obj=province,
-         date_from=None, date_to=cutoff)
-    return _download(content, content_type, f"bao-cao-{province.code}-{cutoff:%Y%m%d}.{file_format}")
+    return _report_download(
+        request, file_format=file_format, scope=ExportLog.Scope.PROVINCE, obj=request.role.province,
+        build_report=reports.province_report, build_annex=reports.province_annex_xlsx,
+    )
 
 
 def _export(request, *, scope_kind: str, obj, school_year: SchoolYear, file_format: str, slug: str):

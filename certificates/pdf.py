@@ -151,9 +151,9 @@ def write_certificates(docs: Iterable[CertificateDocument], fileobj: BinaryIO, *
     object works (a temporary file, a response, a ``BytesIO``). Raises
     ``ValueError`` for an empty ``docs``, which would otherwise give a blank page.
     """
-    _register_fonts()
+    register_fonts()
     # reportlab's shared TTFont objects must not serve two documents at once.
-    with _render_lock:
+    with render_lock:
         # The initial font is ours, or reportlab would add an unused Helvetica.
         canvas = Canvas(fileobj, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1, initialFontName=REGULAR)
         canvas.setTitle(_nfc(title))
@@ -172,11 +172,11 @@ def write_certificates(docs: Iterable[CertificateDocument], fileobj: BinaryIO, *
 
 
 _fonts_lock = threading.Lock()
-_render_lock = threading.Lock()
+render_lock = threading.Lock()
 _fonts_registered = False
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
     """Register the embedded fonts with reportlab once per process."""
     global _fonts_registered
     if _fonts_registered:
@@ -203,7 +203,7 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _fit_size(text: str, font: str, size: float, max_width: float, min_size: float = 6) -> float:
+def fit_size(text: str, font: str, size: float, max_width: float, min_size: float = 6) -> float:
     """Shrink ``size`` until ``text`` fits in ``max_width``."""
     while size > min_size and pdfmetrics.stringWidth(text, font, size) > max_width:
         size -= 0.5
@@ -213,7 +213,7 @@ def _fit_size(text: str, font: str, size: float, max_width: float, min_size: flo
 def _centred(canvas: Canvas, text: str, x: float, y: float, font: str, size: float, max_width: float) -> float:
     """Draw ``text`` centred on ``x``, shrunk to fit; return its width."""
     text = _nfc(text)
-    size = _fit_size(text, font, size, max_width)
+    size = fit_size(text, font, size, max_width)
     canvas.setFont(font, size)
     canvas.drawCentredString(x, y, text)
     return pdfmetrics.stringWidth(text, font, size)
@@ -296,7 +296,7 @@ def _draw_holder(canvas: Canvas, doc: CertificateDocument, centre: float, y: flo
     label_size = 15
     label_width = pdfmetrics.stringWidth(label, REGULAR, label_size)
     gap = 10 if label else 0
-    name_size = _fit_size(name, BOLD, 32, BODY_WIDTH - label_width - gap, min_size=12)
+    name_size = fit_size(name, BOLD, 32, BODY_WIDTH - label_width - gap, min_size=12)
     name_width = pdfmetrics.stringWidth(name, BOLD, name_size)
     left = centre - (label_width + gap + name_width) / 2
     canvas.setFont(REGULAR, label_size)
@@ -333,7 +333,7 @@ def _draw_verification(canvas: Canvas, doc: CertificateDocument) -> None:
     max_width = SIGNER_CENTRE - SIGNER_WIDTH / 2 - text_x - 10
     for offset, text in ((48, f"Tra cứu: {doc.verify_url}"), (34, f"Mã xác thực: {doc.code_display}")):
         text = _nfc(text)
-        size = _fit_size(text, REGULAR, 8.5, max_width, min_size=5)
+        size = fit_size(text, REGULAR, 8.5, max_width, min_size=5)
         canvas.setFont(REGULAR, size)
         canvas.drawString(text_x, y + offset, text)
 

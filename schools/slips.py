@@ -25,7 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from certificates.pdf import BOLD, ITALIC, REGULAR, _fit_size, _register_fonts, _render_lock
+from certificates.pdf import BOLD, ITALIC, REGULAR, fit_size, register_fonts, render_lock
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 1.0 * cm
@@ -93,9 +93,9 @@ def slips_pdf(slips: Sequence[Slip], *, login_url: str, title: str = SLIP_TITLE)
     """Slips to cut out, ten to an A4 page (two columns, five rows). Raises ValueError when empty."""
     if not slips:
         raise ValueError("no slips to write")
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
-    with _render_lock:
+    with render_lock:
         canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=REGULAR)
         canvas.setTitle(_nfc(title))
         canvas.setAuthor(_nfc(slips[0].school_name))
@@ -113,7 +113,7 @@ def slips_pdf(slips: Sequence[Slip], *, login_url: str, title: str = SLIP_TITLE)
 def _text(canvas: Canvas, text: str, x: float, y: float, font: str, size: float, max_width: float) -> None:
     """Draw ``text`` from ``x``, shrunk to fit ``max_width``."""
     text = _nfc(text)
-    canvas.setFont(font, _fit_size(text, font, size, max_width))
+    canvas.setFont(font, fit_size(text, font, size, max_width))
     canvas.drawString(x, y, text)
 
 
@@ -132,7 +132,7 @@ def _draw_slip(canvas: Canvas, slip: Slip, x: float, y: float, login_url: str) -
     _text(canvas, slip.school_name, left, top - 8, REGULAR, 8.5, width)
     canvas.setFillColor(black)
     class_line = _nfc(f"Lớp {slip.class_name}")
-    class_size = _fit_size(class_line, BOLD, 11, width / 2)
+    class_size = fit_size(class_line, BOLD, 11, width / 2)
     canvas.setFont(BOLD, class_size)
     canvas.drawRightString(left + width, top - 23, class_line)
     _text(canvas, SLIP_TITLE, left, top - 23, BOLD, 11, width / 2)
@@ -296,7 +296,7 @@ def _consent_page(doc: ConsentFormDocument, student_name: str, styles: dict[str,
 
 def consent_form_pdf(doc: ConsentFormDocument) -> bytes:
     """The printable consent form, one A4 page per student, in Vietnamese."""
-    _register_fonts()
+    register_fonts()
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
     styles = _styles()
     story: list = []
@@ -305,7 +305,7 @@ def consent_form_pdf(doc: ConsentFormDocument) -> bytes:
             story.append(PageBreak())
         story += _consent_page(doc, name, styles)
     buffer = io.BytesIO()
-    with _render_lock:
+    with render_lock:
         SimpleDocTemplate(
             buffer,
             pagesize=A4,

@@ -1,22 +1,24 @@
 """Fan-out of live-contest frames: the only module that talks to the channel layer.
 
-Callers (services, inside `transaction.on_commit`) hand over a frame once;
-it is serialised here once and every socket of the audience writes the same
-text. Per-player additions (own points, score, rank) travel in the same
-channel-layer message as a small map, and each player's socket merges its
-own entry in as `you` without re-serialising the shared part.
+Callers (services, inside `transaction.on_commit`) hand over a frame once; it
+is serialised here once and sent as one channel-layer message to the contest's
+group. Each worker process subscribes to that group once per contest (a
+`_Relay`), however many sockets of the contest it holds, and writes the same
+text to each of its local sockets. Per-player additions (own points, score,
+rank) travel in the same message as a small map; each player's socket gets its
+own entry merged in as `you` without re-serialising the shared part.
 
-Today this is one `group_send` per audience; the scale-out changes only the
-inside of this module (one message per worker process, relayed to local
-sockets), not its callers.
+So a broadcast costs one channel-layer message per process instead of one per
+socket, and sockets need no channel of their own (consumers run without one).
 """
 
 import asyncio
 import json
 import logging
 import os
+import weakref
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
@@ -25,7 +27,9 @@ from contests import events
 
 logger = logging.getLogger(__name__)
 
-_outboxes: dict[asyncio.AbstractEventLoop, asyncio.Queue] = {}
+RECEIVE_RETRY_SECONDS = 0.5
+
+_outboxes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue]" = weakref.WeakKeyDictionary()
 
 
 class Audience(Enum):
@@ -33,14 +37,22 @@ class Audience(Enum):
     HOST = "host"
 
 
-def _group(contest_id: int, audience: Audience) -> str:
-    if audience is Audience.HOST:
-        return events.host_group(contest_id)
-    return events.everyone_group(contest_id)
+class Socket(Protocol):
+    """What the relay needs of a consumer: who it is, and how to write to it."""
+
+    is_host: bool
+    player_id: int | None
+
+    async def deliver(self, text: str) -> None: ...
+
+    async def kicked(self) -> None: ...
 
 
 def serialise(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+# Sending (any thread) ------------------------------------------------------------
 
 
 def publish(
@@ -53,10 +65,17 @@ def publish(
     """Send `frame` to every socket of `audience`; player `pid` also gets `personal[pid]` as `you`."""
     message: events.FramePayload = {
         "type": events.FRAME,
+        "audience": audience.value,
         "text": serialise(frame),
         "personal": {str(pid): value for pid, value in (personal or {}).items()},
     }
-    _deliver(_group(contest_id, audience), message)
+    _deliver(events.contest_group(contest_id), message)
+
+
+def publish_kick(contest_id: int, player_id: int) -> None:
+    """Tell the kicked player's sockets to close."""
+    message: events.KickPayload = {"type": events.KICK, "player": player_id}
+    _deliver(events.contest_group(contest_id), message)
 
 
 def _server_loop() -> asyncio.AbstractEventLoop | None:
@@ -102,24 +121,7 @@ async def _drain(queue: asyncio.Queue) -> None:
             logger.exception("broadcast to %s failed", group)
 
 
-def publish_kick(contest_id: int, player_id: int) -> None:
-    """Tell the kicked player's sockets to close."""
-    message: events.KickPayload = {"type": events.KICK, "player": player_id}
-    _deliver(events.everyone_group(contest_id), message)
-
-
-async def subscribe(channel_name: str, contest_id: int, *, host: bool) -> None:
-    """Start delivering the contest's frames to one socket (and host frames to a host's)."""
-    layer = get_channel_layer()
-    await layer.group_add(events.everyone_group(contest_id), channel_name)
-    if host:
-        await layer.group_add(events.host_group(contest_id), channel_name)
-
-
-async def unsubscribe(channel_name: str, contest_id: int) -> None:
-    layer = get_channel_layer()
-    await layer.group_discard(events.everyone_group(contest_id), channel_name)
-    await layer.group_discard(events.host_group(contest_id), channel_name)
+# Receiving (each worker process) ---------------------------------------------------
 
 
 def frame_text(message: events.FramePayload, player_id: int | None) -> str:
@@ -130,3 +132,81 @@ def frame_text(message: events.FramePayload, player_id: int | None) -> str:
         return text
     # The shared text is a JSON object: splice `"you": …` in before its closing brace.
     return f'{text[:-1]},"you":{serialise(own)}}}'
+
+
+class _Relay:
+    """This process's one subscription to a contest, writing each message to the local sockets."""
+
+    def __init__(self, contest_id: int) -> None:
+        self.contest_id = contest_id
+        self.sockets: set[Socket] = set()
+        self.subscribed = asyncio.get_running_loop().create_future()
+        self.task = asyncio.get_running_loop().create_task(self._listen())
+
+    async def _listen(self) -> None:
+        layer = get_channel_layer()
+        group = events.contest_group(self.contest_id)
+        try:
+            channel = await layer.new_channel()
+            await layer.group_add(group, channel)
+        except Exception as error:
+            self.subscribed.set_exception(error)
+            raise
+        self.subscribed.set_result(True)
+        try:
+            while True:
+                try:
+                    message = await layer.receive(channel)
+                except Exception:  # the layer reconnects by itself; keep listening
+                    logger.exception("contest %s: receiving from the channel layer failed", self.contest_id)
+                    await asyncio.sleep(RECEIVE_RETRY_SECONDS)
+                    continue
+                await self._fan_out(message)
+        finally:
+            try:
+                await asyncio.shield(layer.group_discard(group, channel))
+            except Exception:
+                logger.exception("contest %s: leaving the group failed", self.contest_id)
+
+    async def _fan_out(self, message: dict) -> None:
+        if message["type"] == events.KICK:
+            for socket in [s for s in self.sockets if s.player_id == message["player"]]:
+                await socket.kicked()
+            return
+        for_hosts_only = message["audience"] == Audience.HOST.value
+        for socket in list(self.sockets):
+            if for_hosts_only and not socket.is_host:
+                continue
+            try:
+                await socket.deliver(frame_text(message, socket.player_id))
+            except Exception:  # a socket closing mid-write must not stop the others
+                logger.exception("contest %s: write to a socket failed", self.contest_id)
+
+
+_relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _Relay]]" = weakref.WeakKeyDictionary()
+
+
+async def subscribe(socket: Socket, contest_id: int) -> None:
+    """Start delivering the contest's frames to `socket`; returns once frames flow."""
+    relays = _relays.setdefault(asyncio.get_running_loop(), {})
+    relay = relays.get(contest_id)
+    if relay is None or relay.task.done():
+        relay = relays[contest_id] = _Relay(contest_id)
+    relay.sockets.add(socket)
+    try:
+        await asyncio.shield(relay.subscribed)
+    except Exception:
+        unsubscribe(socket, contest_id)
+        raise
+
+
+def unsubscribe(socket: Socket, contest_id: int) -> None:
+    """Stop delivering to `socket`; the last socket of a contest ends the process's subscription."""
+    relays = _relays.get(asyncio.get_running_loop(), {})
+    relay = relays.get(contest_id)
+    if relay is None:
+        return
+    relay.sockets.discard(socket)
+    if not relay.sockets:
+        relay.task.cancel()
+        del relays[contest_id]

@@ -2,8 +2,10 @@
 
 `receive` guards size, JSON and rate; `receive_json` dispatches on `type` to
 small `on_<type>` handlers; the ORM is reached only through services and
-selectors wrapped in `database_sync_to_async`. Frames from the channel layer
-are written as they come (`contest_frame`), already serialised.
+selectors wrapped in `database_sync_to_async`. Sockets have no channel of
+their own: the process's relay (`contests.broadcast`) writes each contest frame,
+already serialised, straight to them (`deliver`), and answers go through the
+process's group commit (`contests.group_commit`).
 """
 
 import json
@@ -16,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contests import broadcast, events, frames, selectors, services, throttle, ticker
+from contests import broadcast, frames, group_commit, selectors, services, throttle, ticker
 from contests.engine import EngineError, Event
 
 MAX_MESSAGE_BYTES = 4096
@@ -60,6 +62,7 @@ def _fields(content: dict, spec: dict[str, type]) -> dict | None:
 
 
 class _ContestConsumer(AsyncJsonWebsocketConsumer):
+    channel_layer_alias = None  # frames come from the process's relay, not a channel per socket
     is_host = False
     contest_id: int | None = None
     player_id: int | None = None
@@ -71,20 +74,17 @@ class _ContestConsumer(AsyncJsonWebsocketConsumer):
         await super().websocket_connect(message)
 
     async def dispatch(self, message):
-        """Broadcast frames skip Channels' per-message hop to the database thread.
+        """Run the handler without Channels' per-message hop to the database thread.
 
-        The hop (closing stale connections) matters only for messages whose
-        handlers reach the ORM; a frame handler never does, and paying it would
-        queue every socket's frames behind the process's database work.
+        The hop closes stale database connections; every ORM call here goes
+        through `database_sync_to_async`, which does that itself, and paying it
+        for each ping or answer would queue them behind the process's database work.
         """
-        if message["type"] in (events.FRAME, events.KICK):
-            await getattr(self, get_handler_name(message))(message)
-        else:
-            await super().dispatch(message)
+        await getattr(self, get_handler_name(message))(message)
 
     async def disconnect(self, code):
         if self.contest_id is not None:
-            await broadcast.unsubscribe(self.channel_name, self.contest_id)
+            broadcast.unsubscribe(self, self.contest_id)
             ticker.detach(self.contest_id)
 
     # Receiving ---------------------------------------------------------------
@@ -154,20 +154,17 @@ class _ContestConsumer(AsyncJsonWebsocketConsumer):
 
     async def start_following(self, contest_id: int) -> None:
         self.contest_id = contest_id
-        await broadcast.subscribe(self.channel_name, contest_id, host=self.is_host)
+        await broadcast.subscribe(self, contest_id)
         ticker.attach(contest_id)
 
-    # Channel-layer handlers ----------------------------------------------------
+    # Called by the relay ---------------------------------------------------------
 
-    async def contest_frame(self, message):
-        await self.send(text_data=broadcast.frame_text(message, self.player_id))
+    async def deliver(self, text: str) -> None:
+        await self.send(text_data=text)
 
-    async def contest_kick(self, message):
-        if self.player_id is not None and message["player"] == self.player_id:
-            await self.send_json(
-                {"type": "error", "code": "kicked", "message": _("Bạn đã bị mời ra khỏi cuộc thi này.")}
-            )
-            await self.close(code=CLOSE_FORBIDDEN)
+    async def kicked(self) -> None:
+        await self.send_json({"type": "error", "code": "kicked", "message": _("Bạn đã bị mời ra khỏi cuộc thi này.")})
+        await self.close(code=CLOSE_FORBIDDEN)
 
 
 class PlayerConsumer(_ContestConsumer):
@@ -252,14 +249,12 @@ class PlayerConsumer(_ContestConsumer):
         if self.player_id is None:
             await self.send_error("not_joined")
             return
-        receipt = await database_sync_to_async(services.answer_submit)(
-            player_id=self.player_id, question_index=fields["index"], choice_ids=fields["choices"], now=received_at
+        submission = services.Submission(
+            player_id=self.player_id, question_index=fields["index"], choice_ids=fields["choices"],
+            received_at=received_at,
         )
+        receipt = await group_commit.submit(self.contest_id, submission)
         await self.send_json({"type": "answer_ack", "index": receipt.index, "late": receipt.late})
-        if receipt.complete:
-            await database_sync_to_async(services.question_close_if_complete)(
-                contest_id=self.contest_id, question_index=receipt.index, now=timezone.now()
-            )
 
     async def on_sync(self, content):
         if self.player_id is None:

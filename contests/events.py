@@ -1,19 +1,21 @@
-"""Channel-layer names of live contests: groups, message types and payloads, in one place.
+"""Channel-layer names of live contests: the group, message types and payloads, in one place.
 
-A channel-layer message of type `contest.frame` is handled by a consumer's
-`contest_frame` method (Channels replaces the dot with an underscore).
+Each worker process with sockets of a contest has one channel in the contest's
+group (see `contests.broadcast`); the messages below are what travels on it.
 """
 
 from typing import Any, TypedDict
 
 FRAME = "contest.frame"
-"""A frame for every socket of an audience; handled by `contest_frame`."""
+"""A frame for every socket of an audience (everyone, or only the host screens)."""
 KICK = "contest.kick"
-"""A player was removed; handled by `contest_kick`."""
+"""A player was removed: their sockets close."""
 
 
 class FramePayload(TypedDict):
     type: str
+    audience: str
+    """`everyone` or `host`."""
     text: str
     """The frame, serialised once for every receiver."""
     personal: dict[str, Any]
@@ -25,11 +27,6 @@ class KickPayload(TypedDict):
     player: int
 
 
-def everyone_group(contest_id: int) -> str:
-    """The players and the host of one contest."""
-    return f"contest.{int(contest_id)}.all"
-
-
-def host_group(contest_id: int) -> str:
-    """Only the host screens of one contest."""
-    return f"contest.{int(contest_id)}.host"
+def contest_group(contest_id: int) -> str:
+    """The worker processes holding sockets of one contest."""
+    return f"contest.{int(contest_id)}"

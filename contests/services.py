@@ -428,8 +428,18 @@ class AnswerReceipt:
     complete: bool
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One player's answer as received by a socket."""
+
+    player_id: int
+    question_index: int
+    choice_ids: Sequence[str]
+    received_at: datetime
+
+
 def _hold_open_question(contest_id: int) -> Contest | None:
-    """Read the contest and keep a transition from committing until this answer has.
+    """Read the contest and keep a transition from committing until these answers have.
 
     On PostgreSQL a shared row lock: answers don't wait for each other, and a
     close waits for the answers already in flight (which then count), while an
@@ -442,43 +452,128 @@ def _hold_open_question(contest_id: int) -> Contest | None:
     return Contest.objects.filter(pk=contest_id).first()
 
 
-def answer_submit(*, player_id: int, question_index: int, choice_ids: Sequence[str], now: datetime) -> AnswerReceipt:
-    """Record a player's one answer to the open question; returns after the commit."""
-    with transaction.atomic():
-        player = Player.objects.filter(pk=player_id).first()
-        if player is None or player.kicked:
-            raise _refuse("kicked")
-        contest = _hold_open_question(player.contest_id)
-        state = contest_state(contest)
-        late = False
-        try:
-            engine.check_answer_window(state, question_index=question_index, received_at=now, already_answered=False)
-        except engine.InvalidAnswer as error:
-            if error.code != "too_late":
-                raise
-            late = True
-        question = contest.questions[question_index]
-        engine.validate_selection(question["kind"], list(choice_ids), [c["id"] for c in question["choices"]])
-        correct = engine.judge_answer(question["kind"], list(choice_ids), question["correct"])
-        points = engine.score_answer(
-            correct=correct, received_at=now, started_at=contest.question_started_at, deadline=contest.deadline,
-            time_limit_ms=contest.time_limit_ms,
-        )
-        elapsed = engine.elapsed_ms(received_at=now, started_at=contest.question_started_at)
+def _is_late(state: engine.ContestState, submission: Submission, *, already_answered: bool) -> bool:
+    """Whether the answer came after the deadline (kept, worth nothing); raises when it is refused."""
+    window = {"question_index": submission.question_index, "already_answered": already_answered}
+    try:
+        engine.check_answer_window(state, received_at=submission.received_at, **window)
+    except engine.InvalidAnswer as error:
+        if error.code != "too_late":
+            raise
+        # Late but otherwise acceptable? Ask again as if on time, for the other refusals.
+        engine.check_answer_window(state, received_at=state.deadline, **window)
+        return True
+    return False
+
+
+def _judge(contest: Contest, player: Player | None, submission: Submission, *, already_answered: bool) -> Answer:
+    """The answer row for one submission, unsaved; raises EngineError when it is refused."""
+    if player is None or player.kicked:
+        raise _refuse("kicked")
+    late = _is_late(contest_state(contest), submission, already_answered=already_answered)
+    question = contest.questions[submission.question_index]
+    choices = list(submission.choice_ids)
+    engine.validate_selection(question["kind"], choices, [c["id"] for c in question["choices"]])
+    correct = engine.judge_answer(question["kind"], choices, question["correct"])
+    received_at = submission.received_at
+    return Answer(
+        player=player, question_index=submission.question_index, choices=choices, received_at=received_at,
+        elapsed_ms=engine.elapsed_ms(received_at=received_at, started_at=contest.question_started_at),
+        correct=correct, late=late,
+        points=engine.score_answer(
+            correct=correct, received_at=received_at, started_at=contest.question_started_at,
+            deadline=contest.deadline, time_limit_ms=contest.time_limit_ms,
+        ),
+    )
+
+
+def _already_answered() -> engine.InvalidAnswer:
+    return engine.InvalidAnswer("already_answered", _("Bạn đã trả lời câu hỏi này rồi."))
+
+
+def _insert_answers(answers: list[Answer]) -> list[Answer | engine.InvalidAnswer]:
+    """Insert the rows at once; if another worker stored one of them meanwhile, row by row."""
+    try:
+        with transaction.atomic():
+            Answer.objects.bulk_create(answers)
+        return list(answers)
+    except IntegrityError:
+        pass
+    stored: list[Answer | engine.InvalidAnswer] = []
+    for answer in answers:
         try:
             with transaction.atomic():
-                Answer.objects.create(
-                    player=player, question_index=question_index, choices=list(choice_ids), received_at=now,
-                    elapsed_ms=elapsed, correct=correct, points=points, late=late,
-                )
+                answer.save(force_insert=True)
+            stored.append(answer)
         except IntegrityError:
-            raise engine.InvalidAnswer("already_answered", _("Bạn đã trả lời câu hỏi này rồi.")) from None
-        if points:
-            Player.objects.filter(pk=player.pk).update(
-                score=F("score") + points, answer_time_ms=F("answer_time_ms") + elapsed
-            )
-        count = selectors.answer_count(contest.pk, question_index)
-        total = selectors.active_player_count(contest.pk)
-        host = frames.answers_frame(contest, count=count, total=total)
-        transaction.on_commit(partial(broadcast.publish, contest.pk, host, audience=Audience.HOST))
-    return AnswerReceipt(index=question_index, late=late, complete=count >= total)
+            stored.append(_already_answered())
+    return stored
+
+
+def _add_points(answers: list[Answer]) -> None:
+    players = [
+        Player(pk=a.player_id, score=F("score") + a.points, answer_time_ms=F("answer_time_ms") + a.elapsed_ms)
+        for a in answers
+        if a.points
+    ]
+    Player.objects.bulk_update(players, ["score", "answer_time_ms"])
+
+
+def answers_submit(*, contest_id: int, submissions: Sequence[Submission]) -> list[AnswerReceipt | EngineError]:
+    """Record a batch of answers to one contest in one transaction (a group commit).
+
+    Returns one outcome per submission, in order: a receipt, or the EngineError
+    refusing it. Returns only after the commit, so every receipt stands for a
+    stored answer; the host hears the new answer count once per batch.
+    """
+    with transaction.atomic():
+        contest = _hold_open_question(contest_id)
+        if contest is None:
+            return [_refuse("contest_not_found")] * len(submissions)
+        players = Player.objects.filter(contest_id=contest_id).in_bulk({s.player_id for s in submissions})
+        answered = set(
+            Answer.objects.filter(
+                player__in=players, question_index__in={s.question_index for s in submissions}
+            ).values_list("player_id", "question_index")
+        )
+        judged: list[Answer | EngineError] = []
+        for submission in submissions:
+            key = (submission.player_id, submission.question_index)
+            try:
+                judged.append(_judge(contest, players.get(submission.player_id), submission,
+                                     already_answered=key in answered))
+                answered.add(key)
+            except EngineError as error:
+                judged.append(error)
+        inserted = iter(_insert_answers([a for a in judged if isinstance(a, Answer)]))
+        outcomes = [next(inserted) if isinstance(a, Answer) else a for a in judged]
+        stored = [a for a in outcomes if isinstance(a, Answer)]
+        _add_points(stored)
+        # Only the open question takes answers, so all stored rows are for it.
+        complete = bool(stored) and _announce_answer_count(contest)
+    return [
+        AnswerReceipt(index=a.question_index, late=a.late, complete=complete)
+        if isinstance(a, Answer) else a
+        for a in outcomes
+    ]
+
+
+def _announce_answer_count(contest: Contest) -> bool:
+    """Send the host the open question's answer count; True when every player has answered."""
+    count = selectors.answer_count(contest.pk, contest.question_index)
+    total = selectors.active_player_count(contest.pk)
+    host = frames.answers_frame(contest, count=count, total=total)
+    transaction.on_commit(partial(broadcast.publish, contest.pk, host, audience=Audience.HOST))
+    return count >= total
+
+
+def answer_submit(*, player_id: int, question_index: int, choice_ids: Sequence[str], now: datetime) -> AnswerReceipt:
+    """One answer on its own (demo, commands): a batch of one; raises EngineError when refused."""
+    contest_id = Player.objects.filter(pk=player_id).values_list("contest_id", flat=True).first()
+    if contest_id is None:
+        raise _refuse("kicked")
+    submission = Submission(player_id=player_id, question_index=question_index, choice_ids=choice_ids, received_at=now)
+    [outcome] = answers_submit(contest_id=contest_id, submissions=[submission])
+    if isinstance(outcome, EngineError):
+        raise outcome
+    return outcome

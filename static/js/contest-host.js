@@ -95,7 +95,7 @@
     });
     show("question");
     stopTimer();
-    if (at) { deadline = at; countdown = setInterval(tick, 200); tick(); } else { $("timer").textContent = t.paused; }
+    if (at) { deadline = at; countdown = setInterval(tick, 200); tick(); socket.expectBy(at); } else { $("timer").textContent = t.paused; }
   }
 
   function renderReveal(frame) {

@@ -48,6 +48,7 @@
     clearInterval(countdown);
     countdown = setInterval(tick, 200);
     tick();
+    socket.expectBy(at);
   }
   function stopTimer() { deadline = null; clearInterval(countdown); }
 
@@ -166,7 +167,7 @@
       if (s.phase === "paused" && phase !== "question") { show("paused"); return; }
       if (phase === "lobby") { $("count").textContent = s.players; show("lobby"); }
       else if (phase === "question") {
-        if (s.answered) { question = s.question; waiting(t.answered); }
+        if (s.answered) { question = s.question; waiting(t.answered); socket.expectBy(s.deadline); }
         else {
           renderQuestion(s.question, s.phase === "paused" ? s.remaining_ms : null);
           if (s.phase !== "paused") { startTimer(s.deadline); }

@@ -76,6 +76,16 @@
     return true;
   };
 
+  /* Ask for the state when nothing new has come by a deadline (plus a grace): a frame lost
+     while the server's channel layer restarted must not leave the screen stuck. */
+  ContestSocket.prototype.expectBy = function (deadline) {
+    var self = this, seq = this.seq;
+    clearTimeout(this.expectTimer);
+    this.expectTimer = setTimeout(function () {
+      if (self.seq === seq) { self.send({ type: "sync" }); }
+    }, this.leftUntil(deadline) + 2000);
+  };
+
   /* Milliseconds left until a server deadline, by the server's clock. */
   ContestSocket.prototype.leftUntil = function (deadline) {
     return Math.max(0, deadline - (Date.now() + this.offset));

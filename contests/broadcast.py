@@ -47,6 +47,8 @@ class Socket(Protocol):
 
     async def kicked(self) -> None: ...
 
+    async def send_state(self) -> None: ...
+
 
 def serialise(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
@@ -66,6 +68,7 @@ def publish(
     message: events.FramePayload = {
         "type": events.FRAME,
         "audience": audience.value,
+        "seq": frame.get("seq"),
         "text": serialise(frame),
         "personal": {str(pid): value for pid, value in (personal or {}).items()},
     }
@@ -140,6 +143,8 @@ class _Relay:
     def __init__(self, contest_id: int) -> None:
         self.contest_id = contest_id
         self.sockets: set[Socket] = set()
+        self.relayed_seq: int | None = None
+        self.missing_seq: int | None = None
         self.subscribed = asyncio.get_running_loop().create_future()
         self.task = asyncio.get_running_loop().create_task(self._listen())
 
@@ -173,14 +178,44 @@ class _Relay:
             for socket in [s for s in self.sockets if s.player_id == message["player"]]:
                 await socket.kicked()
             return
+        if message["seq"] is not None:
+            self.relayed_seq = max(self.relayed_seq or 0, message["seq"])
         for_hosts_only = message["audience"] == Audience.HOST.value
         for socket in list(self.sockets):
             if for_hosts_only and not socket.is_host:
                 continue
             try:
                 await socket.deliver(frame_text(message, socket.player_id))
-            except Exception:  # a socket closing mid-write must not stop the others
-                logger.exception("contest %s: write to a socket failed", self.contest_id)
+            except Exception:  # a socket closing mid-write (it unsubscribes next) must not stop the others
+                logger.debug("contest %s: write to a socket failed", self.contest_id, exc_info=True)
+
+
+    def catch_up(self, seq: int) -> bool:
+        """Compare the contest's `seq` in the database with what came through; resync if frames were lost.
+
+        Frames published while the channel layer was down (a Redis restart) never
+        arrive, and if no later frame comes the screens would never notice. A seq
+        that stays ahead of what was relayed for two ticks is such a loss: every
+        local socket gets a fresh snapshot from the database.
+        """
+        if self.relayed_seq is None or seq <= self.relayed_seq:
+            self.relayed_seq = max(self.relayed_seq or 0, seq)
+            self.missing_seq = None
+            return True
+        if self.missing_seq != seq:
+            self.missing_seq = seq  # it may still be on its way
+            return False
+        logger.warning("contest %s: frames up to seq %s were lost; resyncing", self.contest_id, seq)
+        self.relayed_seq, self.missing_seq = seq, None
+        asyncio.get_running_loop().create_task(self._resync())
+        return True
+
+    async def _resync(self) -> None:
+        for socket in list(self.sockets):
+            try:
+                await socket.send_state()
+            except Exception:
+                logger.exception("contest %s: resync of a socket failed", self.contest_id)
 
 
 _relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _Relay]]" = weakref.WeakKeyDictionary()
@@ -198,6 +233,12 @@ async def subscribe(socket: Socket, contest_id: int) -> None:
     except Exception:
         unsubscribe(socket, contest_id)
         raise
+
+
+def catch_up(contest_id: int, seq: int) -> bool:
+    """Tell this process's relay the contest's current seq; False while a frame is still awaited."""
+    relay = _relays.get(asyncio.get_running_loop(), {}).get(contest_id)
+    return relay is None or relay.catch_up(seq)
 
 
 def unsubscribe(socket: Socket, contest_id: int) -> None:

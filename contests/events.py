@@ -16,6 +16,8 @@ class FramePayload(TypedDict):
     type: str
     audience: str
     """`everyone` or `host`."""
+    seq: int | None
+    """The frame's `seq`, so a worker can tell when frames went missing."""
     text: str
     """The frame, serialised once for every receiver."""
     personal: dict[str, Any]

@@ -5,7 +5,8 @@ transaction per answer queues them all behind the process's database thread.
 Here the answers of one contest that arrive while a batch is being written
 wait together and go in the next batch (`services.answers_submit`), so a burst
 costs a handful of commits. Each caller still gets its own receipt or refusal,
-and only after the commit that stored its answer.
+and only after the commit that stored its answer; then the host hears the
+count and a question everyone answered closes (`services.question_settle`).
 """
 
 import asyncio
@@ -32,6 +33,7 @@ class _Batcher:
     def __init__(self, contest_id: int) -> None:
         self.contest_id = contest_id
         self.waiting: list[tuple[Submission, asyncio.Future]] = []
+        self.unsettled: set[int] = set()
         self.task: asyncio.Task | None = None
 
     def add(self, submission: Submission) -> asyncio.Future:
@@ -47,6 +49,8 @@ class _Batcher:
             while self.waiting:
                 batch, self.waiting = self.waiting[:BATCH_MAX], self.waiting[BATCH_MAX:]
                 await self._write_batch(batch)
+                if not self.waiting:  # while more answers wait, their batch settles for this one too
+                    await self._settle()
         finally:
             self.task = None
 
@@ -63,14 +67,17 @@ class _Batcher:
                 future.set_exception(outcome)
             else:
                 future.set_result(outcome)
-        completed = {o.index for o in outcomes if isinstance(o, AnswerReceipt) and o.complete}
-        for index in completed:
+        self.unsettled |= {o.index for o in outcomes if isinstance(o, AnswerReceipt)}
+
+    async def _settle(self) -> None:
+        """Count after the commits, under the contest's lock, so answers other workers stored count too."""
+        settle = database_sync_to_async(services.question_settle)
+        while self.unsettled:
+            index = self.unsettled.pop()
             try:
-                await database_sync_to_async(services.question_close_if_complete)(
-                    contest_id=self.contest_id, question_index=index, now=timezone.now()
-                )
-            except Exception:  # the ticker closes it at the deadline anyway
-                logger.exception("contest %s: closing a completed question failed", self.contest_id)
+                await settle(contest_id=self.contest_id, question_index=index, now=timezone.now())
+            except Exception:  # the ticker closes the question at its deadline anyway
+                logger.exception("contest %s: settling question %s failed", self.contest_id, index)
 
 
 async def submit(contest_id: int, submission: Submission) -> AnswerReceipt:

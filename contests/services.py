@@ -272,14 +272,23 @@ def contest_tick(*, contest_id: int, now: datetime) -> Contest | None:
         return Contest.objects.filter(pk=contest_id).first()
 
 
-def question_close_if_complete(*, contest_id: int, question_index: int, now: datetime) -> bool:
-    """Close the question when every player has answered; True if this call closed it."""
+def question_settle(*, contest_id: int, question_index: int, now: datetime) -> bool:
+    """After answers to the open question committed: tell the host the count; close it once all answered.
+
+    Runs under the contest's row lock, after the answers' own commit, so it
+    counts every committed answer, also those another worker stored at the same
+    moment (a count inside the answers' transaction cannot see those). True if
+    this call closed the question.
+    """
     with transaction.atomic():
         contest = _locked_contest(contest_id)
         if contest.phase != Phase.QUESTION or contest.question_index != question_index:
             return False
         answered = selectors.answer_count(contest_id, question_index)
-        if not engine.should_close(contest_state(contest), answered, selectors.active_player_count(contest_id), now):
+        total = selectors.active_player_count(contest_id)
+        host = frames.answers_frame(contest, count=answered, total=total)
+        transaction.on_commit(partial(broadcast.publish, contest.pk, host, audience=Audience.HOST))
+        if not engine.should_close(contest_state(contest), answered, total, now):
             return False
         _apply(contest, Event.EXPIRE if now > contest.deadline else Event.CLOSE, now)
         return True
@@ -425,7 +434,6 @@ class AnswerReceipt:
 
     index: int
     late: bool
-    complete: bool
 
 
 @dataclass(frozen=True)
@@ -524,7 +532,7 @@ def answers_submit(*, contest_id: int, submissions: Sequence[Submission]) -> lis
 
     Returns one outcome per submission, in order: a receipt, or the EngineError
     refusing it. Returns only after the commit, so every receipt stands for a
-    stored answer; the host hears the new answer count once per batch.
+    stored answer. Then call `question_settle` (the answer count for the host).
     """
     with transaction.atomic():
         contest = _hold_open_question(contest_id)
@@ -549,26 +557,11 @@ def answers_submit(*, contest_id: int, submissions: Sequence[Submission]) -> lis
         outcomes = [next(inserted) if isinstance(a, Answer) else a for a in judged]
         stored = [a for a in outcomes if isinstance(a, Answer)]
         _add_points(stored)
-        # Only the open question takes answers, so all stored rows are for it.
-        complete = bool(stored) and _announce_answer_count(contest)
-    return [
-        AnswerReceipt(index=a.question_index, late=a.late, complete=complete)
-        if isinstance(a, Answer) else a
-        for a in outcomes
-    ]
-
-
-def _announce_answer_count(contest: Contest) -> bool:
-    """Send the host the open question's answer count; True when every player has answered."""
-    count = selectors.answer_count(contest.pk, contest.question_index)
-    total = selectors.active_player_count(contest.pk)
-    host = frames.answers_frame(contest, count=count, total=total)
-    transaction.on_commit(partial(broadcast.publish, contest.pk, host, audience=Audience.HOST))
-    return count >= total
+    return [AnswerReceipt(index=a.question_index, late=a.late) if isinstance(a, Answer) else a for a in outcomes]
 
 
 def answer_submit(*, player_id: int, question_index: int, choice_ids: Sequence[str], now: datetime) -> AnswerReceipt:
-    """One answer on its own (demo, commands): a batch of one; raises EngineError when refused."""
+    """One answer on its own (demo, commands): a batch of one, then settled; raises EngineError when refused."""
     contest_id = Player.objects.filter(pk=player_id).values_list("contest_id", flat=True).first()
     if contest_id is None:
         raise _refuse("kicked")
@@ -576,4 +569,5 @@ def answer_submit(*, player_id: int, question_index: int, choice_ids: Sequence[s
     [outcome] = answers_submit(contest_id=contest_id, submissions=[submission])
     if isinstance(outcome, EngineError):
         raise outcome
+    question_settle(contest_id=contest_id, question_index=question_index, now=now)
     return outcome

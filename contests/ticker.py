@@ -2,9 +2,11 @@
 
 While at least one socket of a contest is connected here, one task asks the
 database whether the open question is due (or the contest idle) and closes it
-through `services.contest_tick`. Every worker with clients does the same, the
-conditional update lets only one of them win, so a question closes at its
-deadline even when the host's connection or worker is gone.
+through `services.contest_tick`; it also tells the process's relay the seq it
+read, so frames lost on the way are noticed (`broadcast.catch_up`). Every
+worker with clients does the same, the conditional update lets only one of
+them win, so a question closes at its deadline even when the host's connection
+or worker is gone.
 """
 
 import asyncio
@@ -13,7 +15,7 @@ import logging
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from contests import services
+from contests import broadcast, services
 from contests.engine import Phase
 
 logger = logging.getLogger(__name__)
@@ -39,7 +41,10 @@ class _Ticker:
                 logger.exception("contest %s: tick failed", self.contest_id)
                 await asyncio.sleep(IDLE_POLL_SECONDS)
                 continue
-            if contest is None or contest.phase == Phase.FINISHED:
+            if contest is None:
+                return
+            caught_up = broadcast.catch_up(self.contest_id, contest.seq)
+            if contest.phase == Phase.FINISHED and caught_up:
                 return
             delay = IDLE_POLL_SECONDS
             if contest.phase == Phase.QUESTION:

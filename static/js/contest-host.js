@@ -5,6 +5,7 @@
   var config = setup.config, t = setup.t;
   var root = document.getElementById("host");
   var question = null, deadline = null, countdown = null, phase = "lobby", locked = false;
+  var counted = { index: -1, count: 0 };
 
   function $(name) { return root.querySelector("[data-" + name + "]"); }
   function show(screen) {
@@ -168,7 +169,13 @@
       $("answers").textContent = 0;
       controls();
     },
-    answers: function (frame) { $("answers").textContent = frame.count; $("total").textContent = frame.total; },
+    answers: function (frame) {
+      // Workers send counts concurrently and they may arrive out of order: show the highest per question.
+      if (frame.index === counted.index && frame.count < counted.count) { return; }
+      counted = { index: frame.index, count: frame.count };
+      $("answers").textContent = frame.count;
+      $("total").textContent = frame.total;
+    },
     reveal: function (frame) { phase = "reveal"; renderReveal(frame); controls(); },
     leaderboard: function (frame) {
       phase = "leaderboard";

@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.utils import timezone
 
-from contests import events, services
+from contests import broadcast, events, services
 from contests.engine import EngineError, Event
 from contests.models import Answer, Player
 from tests.contests.helpers import (
@@ -72,8 +72,8 @@ def test_a_batch_gets_one_outcome_per_answer_in_order(world):
     assert stored[chau.pk].late and stored[chau.pk].points == 0
     scores = dict(Player.objects.values_list("pk", "score"))
     assert scores[ann.pk] == stored[ann.pk].points and scores[binh.pk] == scores[chau.pk] == 0
-    # Three of the four players still in answered: the question is not complete yet.
-    assert not any(o.complete for o in outcomes if isinstance(o, services.AnswerReceipt))
+    # Three of the four players still in answered: the question stays open.
+    assert not services.question_settle(contest_id=contest.pk, question_index=0, now=timezone.now())
 
 
 @pytest.mark.django_db
@@ -93,14 +93,17 @@ def test_an_answer_already_stored_by_another_worker_is_refused_and_the_rest_kept
 
 
 @pytest.mark.django_db
-def test_the_last_answer_of_a_batch_marks_the_question_complete(world):
+def test_settling_after_the_last_answers_closes_the_question(world):
     contest = make_contest(world)
     players = [join(contest, name) for name in ("An", "Bình")]
     contest = services.contest_transition(contest_id=contest.pk, event=Event.START, now=timezone.now())
-    outcomes = services.answers_submit(
+    services.answers_submit(
         contest_id=contest.pk, submissions=[submission(p, contest, correct_choices(contest, 0)) for p in players]
     )
-    assert [o.complete for o in outcomes] == [True, True]
+    assert services.question_settle(contest_id=contest.pk, question_index=0, now=timezone.now())
+    contest.refresh_from_db()
+    assert contest.phase == "reveal"
+    assert not services.question_settle(contest_id=contest.pk, question_index=0, now=timezone.now())
 
 
 def relay_subscribers(contest_id: int) -> int:
@@ -165,4 +168,24 @@ async def test_a_burst_of_answers_is_written_in_a_few_transactions(world, monkey
     assert reveal["answered"] == 60
     for socket in players:
         await socket.disconnect()
+    await host.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_worker_pushes_snapshots_when_frames_were_lost(world, monkeypatch):
+    """The channel layer lost a state change (as in a Redis restart): the worker's sockets get the state anyway."""
+    contest = await database_sync_to_async(make_contest)(world)
+    host = await open_host(contest, world.teacher)
+    player, _, _ = await join_player(contest.pin, "Cá Heo")
+    monkeypatch.setattr(broadcast, "publish", lambda *args, **kwargs: None)
+    await database_sync_to_async(services.contest_transition)(
+        contest_id=contest.pk, event=Event.START, now=timezone.now()
+    )
+    monkeypatch.undo()
+
+    for socket in (player, host):
+        state, skipped = await receive_until(socket, "state", timeout=5)
+        assert (state["phase"], state["seq"]) == ("question", 1)
+        assert "question" not in {frame["type"] for frame in skipped}  # the frame itself never came
+    await player.disconnect()
     await host.disconnect()

@@ -3,7 +3,7 @@
 ``roster_plan`` is a read: it matches each row to a class the importer may
 fill and to the student already holding its key, and says what would change.
 ``roster_import`` recomputes the plan inside one transaction and applies it
-with bulk writes (a 10,000-row roster is a few dozen queries, see
+with bulk writes (COPY on PostgreSQL; a 10,000-row roster is a few dozen queries, see
 bench/bench_roster_import.py). A Mã định danh Bộ GD&ĐT follows the student:
 a student known at another school moves here with their learning records.
 Slip passwords of new students are returned once and only stored hashed.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -266,36 +266,6 @@ def roster_plan(*, rows: Sequence[RosterRow], scope: RosterScope) -> RosterPlan:
     return plan
 
 
-def _new_student(row: RosterRow, *, username: str, password_hash: str, school: School) -> User:
-    """An unsaved student account (bulk_create skips ``User.save``, so the sort key is set here)."""
-    full_name = normalize_name(row.full_name)
-    return User(
-        username=username,
-        full_name=full_name,
-        name_sort=vietnamese_sort_key(full_name),
-        student_key=row.key,
-        key_kind=row.key_kind,
-        key_school=school if row.key_kind == User.KeyKind.SCHOOL else None,
-        birth_date=row.birth_date,
-        sex=row.sex,
-        must_change_password=True,
-        password=password_hash,
-    )
-
-
-def _new_consent(row: RosterRow, student: User, *, recorded_by: User, on: date) -> Consent:
-    """Consent as the roster's optional columns give it; never on without a value."""
-    return Consent(
-        student=student,
-        guardian_given=bool(row.guardian_consent),
-        guardian_recorded_on=on if row.guardian_consent else None,
-        guardian_recorded_by=recorded_by if row.guardian_consent else None,
-        student_given=bool(row.student_consent),
-        student_recorded_on=on if row.student_consent else None,
-        student_recorded_by=recorded_by if row.student_consent else None,
-    )
-
-
 @transaction.atomic
 def roster_import(
     *, rows: Sequence[RosterRow], scope: RosterScope, imported_by: User, on: date
@@ -331,37 +301,90 @@ def roster_import(
     )
 
 
+def _insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert many rows without model instances: ``COPY`` on PostgreSQL, one ``executemany`` elsewhere.
+
+    ``rows`` hold the values of ``columns`` (attribute names such as ``student_id``)
+    as the database stores them; every other field gets its default, computed once
+    (``auto_now_add`` included). Like ``bulk_create``, this sends no signals and
+    runs no validation. For 10,000 students, building and compiling model
+    instances took most of the import's time.
+    """
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    template = model()
+    others = [field for name, field in fields.items() if name not in columns and not field.primary_key]
+    defaults = tuple(field.get_db_prep_save(field.pre_save(template, add=True), connection) for field in others)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in [*(fields[name] for name in columns), *others])
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Django wraps execute(), not copy(): a clash must still surface as django.db.IntegrityError.
+            with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row + defaults)
+        else:
+            placeholders = ", ".join(["%s"] * (len(columns) + len(others)))
+            # Only quoted table and column names from the model's metadata are formatted in; values are parameters.
+            sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+            cursor.executemany(sql, [row + defaults for row in rows])
+
+
+def _user_ids(usernames: Sequence[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for chunk in _chunks(usernames):
+        ids.update(User.objects.filter(username__in=chunk).values_list("username", "pk"))
+    return ids
+
+
 def _create_students(rows: list[RosterRow], *, scope: RosterScope, classroom_of, imported_by: User, on: date) -> list[Slip]:
-    """Create accounts, enrolments, student roles and consent records in bulk; return the slips."""
+    """Create accounts, enrolments, student roles and consent records (never on without a value); return the slips."""
     if not rows:
         return []
     usernames = services.usernames_generate([row.full_name for row in rows])
     passwords = [services.slip_password_generate() for _row in rows]
-    students = [
-        _new_student(row, username=username, password_hash=services.slip_password_hash(password), school=scope.school)
-        for row, username, password in zip(rows, usernames, passwords, strict=True)
-    ]
-    User.objects.bulk_create(students, batch_size=1000)
-    Enrollment.objects.bulk_create(
+    full_names = [normalize_name(row.full_name) for row in rows]
+    sort_keys = [vietnamese_sort_key(name) for name in full_names]
+    school_id = scope.school.pk
+    _insert_rows(
+        User,
+        ("username", "password", "full_name", "name_sort", "student_key", "key_kind", "key_school_id",
+         "birth_date", "sex", "must_change_password"),
         [
-            Enrollment(student=student, classroom=classroom_of(row), school_year=scope.school_year)
-            for row, student in zip(rows, students, strict=True)
+            (username, services.slip_password_hash(password), full_name, sort_key, row.key, row.key_kind,
+             school_id if row.key_kind == User.KeyKind.SCHOOL else None, row.birth_date, row.sex, True)
+            for row, username, password, full_name, sort_key
+            in zip(rows, usernames, passwords, full_names, sort_keys, strict=True)
         ],
-        batch_size=1000,
     )
-    RoleAssignment.objects.bulk_create(
-        [RoleAssignment(user=student, role=Role.STUDENT, school=scope.school) for student in students], batch_size=1000
+    ids = _user_ids(usernames)
+    student_ids = [ids[username] for username in usernames]
+    _insert_rows(
+        Enrollment,
+        ("student_id", "classroom_id", "school_year_id"),
+        [(pk, classroom_of(row).pk, scope.school_year.pk) for row, pk in zip(rows, student_ids, strict=True)],
     )
-    Consent.objects.bulk_create(
-        [_new_consent(row, student, recorded_by=imported_by, on=on) for row, student in zip(rows, students, strict=True)],
-        batch_size=1000,
+    _insert_rows(RoleAssignment, ("user_id", "role", "school_id"), [(pk, Role.STUDENT.value, school_id) for pk in student_ids])
+    _insert_rows(
+        Consent,
+        ("student_id", "guardian_given", "guardian_recorded_on", "guardian_recorded_by_id",
+         "student_given", "student_recorded_on", "student_recorded_by_id"),
+        [
+            (pk, bool(row.guardian_consent), on if row.guardian_consent else None,
+             imported_by.pk if row.guardian_consent else None,
+             bool(row.student_consent), on if row.student_consent else None,
+             imported_by.pk if row.student_consent else None)
+            for row, pk in zip(rows, student_ids, strict=True)
+        ],
     )
     slips = [
-        (classroom_of(row), student, Slip(scope.school.name, classroom_of(row).name, student.full_name, student.username, password))
-        for row, student, password in zip(rows, students, passwords, strict=True)
+        ((classroom_of(row).grade, classroom_of(row).name, sort_key, username),
+         Slip(scope.school.name, classroom_of(row).name, full_name, username, password))
+        for row, username, password, full_name, sort_key
+        in zip(rows, usernames, passwords, full_names, sort_keys, strict=True)
     ]
-    slips.sort(key=lambda item: (item[0].grade, item[0].name, item[1].name_sort, item[1].username))
-    return [slip for _classroom, _student, slip in slips]
+    slips.sort(key=lambda item: item[0])
+    return [slip for _order, slip in slips]
 
 
 def _apply_changes(changes: list[StudentChange], *, scope: RosterScope, classroom_of) -> None:

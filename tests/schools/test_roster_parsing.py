@@ -238,6 +238,21 @@ def test_leading_zeros_are_kept_from_text_and_zero_padded_number_cells():
     assert parsed.warnings == []
 
 
+def test_the_active_sheet_is_read_first():
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Lớp", "Mã học sinh", "Họ và tên"])
+    workbook.active.append(["10A1", "HS1", "Lê An"])
+    second = workbook.create_sheet("Lớp 10A2")
+    second.append(["Lớp", "Mã học sinh", "Họ và tên"])
+    second.append(["10A2", "HS2", "Lê Bình"])
+    workbook.active = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse_roster(buffer.getvalue(), "ds.xlsx", today=TODAY)
+    assert [row.key for row in parsed.rows] == ["HS2"]
+    assert "'Sheet'" in parsed.warnings[0]
+
+
 def test_leading_zeros_kept_in_csv():
     parsed = parse_roster(
         csv_text(["Lớp", "Mã học sinh", "Họ và tên"], ["10A1", "000123", "Lê An"]).encode(), "ds.csv", today=TODAY

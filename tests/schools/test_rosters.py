@@ -7,6 +7,8 @@ import openpyxl
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.core import signing
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schools import rosters, services
@@ -274,16 +276,23 @@ class TestBadInput:
         assert not students_with_moet_keys().exists()
 
     def test_a_failure_part_way_rolls_the_whole_import_back(self, world, monkeypatch):
-        def broken(*args, **kwargs):
-            raise RuntimeError("disk full")
+        insert_rows = rosters._insert_rows
 
-        monkeypatch.setattr(Consent.objects, "bulk_create", broken)
+        def broken(model, columns, rows):
+            if model is Consent:  # the last write: accounts, enrolments and roles are in by then
+                raise RuntimeError("disk full")
+            insert_rows(model, columns, rows)
+
+        monkeypatch.setattr(rosters, "_insert_rows", broken)
         rows = [RosterRow(2, "HS9", "school", "Phan Văn Chín", "12A9", None, "", None, None)]
         scope = rosters.roster_scope(user=world.school_admin, role=world.school_admin.roles.get())
-        users, classes = User.objects.count(), Classroom.objects.count()
+        def counts():
+            return [model.objects.count() for model in (User, Classroom, Enrollment, RoleAssignment, Consent)]
+
+        before = counts()
         with pytest.raises(RuntimeError):
             rosters.roster_import(rows=rows, scope=scope, imported_by=world.school_admin, on=date(2025, 11, 20))
-        assert (User.objects.count(), Classroom.objects.count()) == (users, classes)
+        assert counts() == before
 
 
 class TestPrivacy:
@@ -360,6 +369,55 @@ class TestTemplatesAndScale:
             result = rosters.roster_import(rows=rows, scope=scope, imported_by=world.teacher, on=date(2025, 11, 20))
         assert result.created == 600 and result.consents_recorded == 600
         assert Consent.objects.filter(student__student_key__startswith="HS", guardian_given=True).count() == 600
+
+    def test_the_import_makes_no_query_per_row(self, world):
+        """10 and 400 new students (within one lookup chunk) cost the same number of queries."""
+        scope = rosters.roster_scope(user=world.teacher, role=world.teacher.roles.get())
+        counts = []
+        for start, size in ((0, 10), (10, 400)):
+            rows = [
+                RosterRow(n + 2, f"HS{n:04d}", "school", f"Học Sinh Số {n}", "10A1", date(2009, 1, 2), "F", True, False)
+                for n in range(start, start + size)
+            ]
+            with CaptureQueriesContext(connection) as queries:
+                rosters.roster_import(rows=rows, scope=scope, imported_by=world.teacher, on=date(2025, 11, 20))
+            counts.append(len(queries))
+        assert counts[0] == counts[1]
+        assert User.objects.filter(student_key__startswith="HS").count() == 410
+
+    def test_rows_written_in_bulk_carry_the_model_defaults(self, world):
+        """Accounts, enrolments, roles and consent written without model instances look like ORM-made ones."""
+        rows = [
+            RosterRow(2, "HS1", "school", "Phan  Văn Một", "10A1", date(2009, 1, 2), "M", True, None),
+            RosterRow(3, "6400000999", "moet", "Lê Thị Hai", "10A1", None, "", None, True),
+        ]
+        scope = rosters.roster_scope(user=world.teacher, role=world.teacher.roles.get())
+        result = rosters.roster_import(rows=rows, scope=scope, imported_by=world.teacher, on=date(2025, 11, 20))
+        one, two = User.objects.get(student_key="HS1"), User.objects.get(student_key="6400000999")
+        assert [slip.username for slip in result.slips] == [two.username, one.username]  # Vietnamese order
+        assert (one.full_name, one.key_school, one.birth_date, one.sex) == ("Phan Văn Một", world.school, date(2009, 1, 2), "M")
+        assert (two.key_kind, two.key_school, two.birth_date, two.sex) == ("moet", None, None, "")
+        for student in (one, two):
+            assert student.is_active and not student.is_staff and not student.is_superuser and not student.is_deidentified
+            assert student.date_joined is not None and student.last_login is None and student.email == ""
+            assert student.name_sort and student.must_change_password
+            enrollment = Enrollment.objects.get(student=student)
+            assert (enrollment.classroom, enrollment.school_year) == (world.classroom, world.classroom.school_year)
+            assert enrollment.created_at is not None
+            role = RoleAssignment.objects.get(user=student)
+            assert (role.role, role.school, role.province) == ("student", world.school, None)
+        assert (one.consent.guardian_given, one.consent.guardian_recorded_by, one.consent.guardian_recorded_on) == (
+            True, world.teacher, date(2025, 11, 20))
+        assert (one.consent.student_given, one.consent.student_recorded_by, one.consent.student_recorded_on) == (
+            False, None, None)
+        assert (two.consent.guardian_given, two.consent.student_given, two.consent.student_recorded_by) == (
+            False, True, world.teacher)
+
+    def test_a_clash_in_a_bulk_write_is_an_integrity_error(self, world):
+        """The confirm view turns IntegrityError (a concurrent change) into a message, also for COPY on PostgreSQL."""
+        taken = make_student(world.classroom, "Lê Văn Trùng")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            rosters._insert_rows(User, ("username", "full_name"), [(taken.username, "Lê Văn Khác")])
 
     def test_bulk_usernames_are_unique_and_unused(self, world):
         names = ["Nguyễn Thị Hằng"] * 300

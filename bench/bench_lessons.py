@@ -1,8 +1,16 @@
 """Lesson page and answer-save latency under a fixed-rate open-loop load, against daphne.
 
-    .venv/bin/python bench/bench_lessons.py                       # PostgreSQL qs_bench_lessons, 200 req/s
-    .venv/bin/python bench/bench_lessons.py --rate 100 --seconds 10
+    .venv/bin/python bench/bench_lessons.py                       # PostgreSQL qs_bench_lessons, 200 req/s, 2 workers
+    .venv/bin/python bench/bench_lessons.py --rate 200 60 --seconds 10 --workers 1   # one row pair per rate
     DATABASE_URL=sqlite:///var/bench-lessons.sqlite3 .venv/bin/python bench/bench_lessons.py
+
+The database (created if missing) is migrated, loaded with the curriculum and
+given its bench students on every run, so a fresh machine needs nothing else.
+
+Workers: docs/deployment.md runs one daphne process per core behind nginx
+(``least_conn``). nginx is not on the bench machine, so with ``--workers`` > 1
+the client itself sends each request to the worker with the fewest requests in
+flight; nginx's own proxying cost is therefore not in the figures.
 
 Open loop: request i is sent at start + i/rate whatever happened to the earlier
 ones, and its latency counts from that planned moment, so a slow server shows up
@@ -45,12 +53,14 @@ from lessons.keys import question_answer_key
 from lessons.models import Lesson, PracticeAnswer, PracticeAttempt, Question
 from tests.factories import make_province, make_school, make_year
 from schools import services as school_services
-from schools.models import User
+from schools.models import Classroom, User
 lesson = Lesson.objects.get(key="l1")
 students = list(User.objects.filter(username__startswith="bench-lessons-"))
-if len(students) < COUNT:
-    year = make_year(); school = make_school(make_province())
-    classroom = school_services.classroom_create(school=school, school_year=year, name="10A9")
+if len(students) < COUNT:  # a later run with a higher rate adds students to the same class
+    classroom = Classroom.objects.filter(enrollments__student__in=students).first()
+    if classroom is None:
+        year = make_year(); school = make_school(make_province("Tỉnh bench bài học"))
+        classroom = school_services.classroom_create(school=school, school_year=year, name="10A9")
     for i in range(len(students), COUNT):
         student, _ = school_services.student_create(classroom=classroom, full_name=f"Học Sinh {i}")
         User.objects.filter(pk=student.pk).update(username=f"bench-lessons-{i}", must_change_password=False)
@@ -122,8 +132,24 @@ def _request(method: str, path: str, student: dict, body: str = "") -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
 
 
-async def _send(port: int, payload: bytes, planned: float, results: list) -> None:
+class _LeastConnections:
+    """Pick the worker with the fewest requests in flight, like nginx's ``least_conn``."""
+
+    def __init__(self, ports: list[int]):
+        self.in_flight = dict.fromkeys(ports, 0)
+
+    def acquire(self) -> int:
+        port = min(self.in_flight, key=self.in_flight.__getitem__)
+        self.in_flight[port] += 1
+        return port
+
+    def release(self, port: int) -> None:
+        self.in_flight[port] -= 1
+
+
+async def _send(balancer: _LeastConnections, payload: bytes, planned: float, results: list) -> None:
     await asyncio.sleep(max(0.0, planned - time.perf_counter()))
+    port = balancer.acquire()
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(payload)
@@ -134,17 +160,40 @@ async def _send(port: int, payload: bytes, planned: float, results: list) -> Non
         status = int(status_line.split()[1]) if status_line else 0
     except (TimeoutError, OSError, IndexError, ValueError):
         status = 0
+    finally:
+        balancer.release(port)
     results.append((time.perf_counter() - planned, status))
 
 
-async def _open_loop(port: int, payloads: list[bytes], rate: float) -> tuple[list, float]:
+async def _open_loop(ports: list[int], payloads: list[bytes], rate: float) -> tuple[list, float]:
     results: list = []
+    balancer = _LeastConnections(ports)
     start = time.perf_counter() + 0.2
-    await asyncio.gather(*(_send(port, p, start + i / rate, results) for i, p in enumerate(payloads)))
+    await asyncio.gather(*(_send(balancer, p, start + i / rate, results) for i, p in enumerate(payloads)))
     return results, time.perf_counter() - start
 
 
-def _row(name: str, results: list, elapsed: float, rate: float, ok_status: int) -> str:
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL: daphne waits for its request threads, which an overload leaves queued."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def _load_averages() -> str:
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def _row(name: str, results: list, elapsed: float, rate: float, ok_status: int, target_ms: float) -> str:
     latencies = sorted(latency * 1000 for latency, _status in results)
     statuses = Counter(status for _latency, status in results if status != ok_status)
     errors = ", ".join(f"{count}× {status or 'no reply'}" for status, count in sorted(statuses.items())) or "0"
@@ -152,62 +201,86 @@ def _row(name: str, results: list, elapsed: float, rate: float, ok_status: int) 
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))]
 
+    met = "met" if pct(0.95) <= target_ms and errors == "0" else "**not met**"
     return (f"| {name} | {rate:.0f} req/s | {len(results)} | {statistics.median(latencies):.0f} ms | "
-            f"{pct(0.95):.0f} ms | {pct(0.99):.0f} ms | {errors} | {len(results) / elapsed:.0f} req/s |")
+            f"{pct(0.95):.0f} ms | {pct(0.99):.0f} ms | {errors} | {len(results) / elapsed:.0f} req/s | "
+            f"p95 ≤ {target_ms:.0f} ms, 0 errors: {met} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--rate", type=float, nargs="+", default=[200], help="one table row pair per rate")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=2, help="daphne processes (docs/deployment.md: one per core)")
     args = parser.parse_args()
-    count = int(args.rate * args.seconds / 10) + 1  # ten questions per student attempt
+    per_rate = [int(rate * args.seconds / 10) + 1 for rate in args.rate]  # ten questions per student attempt
+    count = sum(per_rate)
+    load_before = _load_averages()  # before our own preparation adds to it
+    (ROOT / "var").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
         env = _env(Path(tmp))
         students = _prepare(env, count)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        ports = [_free_port() for _ in range(args.workers)]
         log = open(ROOT / "var" / "bench-lessons-daphne.log", "wb")  # noqa: SIM115 - closed below
-        server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                                   "quizsite.asgi:application"], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=log)
+        servers = [
+            subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                              "quizsite.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+            for port in ports
+        ]
         try:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            total = int(args.rate * args.seconds)
-            pages = [_request("GET", "/lessons/l1/", students[i % len(students)]) for i in range(total)]
-            answers = [
-                _request("POST", f"/lessons/practice/{student['attempt']}/answer/", student,
-                         urllib.parse.urlencode([tuple(pair) for pair in student["bodies"][q]]))
-                for q in range(10) for student in students
-            ][:total]
-            asyncio.run(_open_loop(port, pages[: int(args.rate)], args.rate))  # warm-up, not counted
-            page_results, page_time = asyncio.run(_open_loop(port, pages, args.rate))
-            answer_results, answer_time = asyncio.run(_open_loop(port, answers, args.rate))
+            for port in ports:
+                for _ in range(150):
+                    try:
+                        urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
+                        break
+                    except OSError:
+                        time.sleep(0.2)
+            rows = []
+            for n, rate in enumerate(args.rate):
+                group = students[sum(per_rate[:n]): sum(per_rate[: n + 1])]  # every answer is a new one
+                total = int(rate * args.seconds)
+                pages = [_request("GET", "/lessons/l1/", group[i % len(group)]) for i in range(total)]
+                answers = [
+                    _request("POST", f"/lessons/practice/{student['attempt']}/answer/", student,
+                             urllib.parse.urlencode([tuple(pair) for pair in student["bodies"][q]]))
+                    for q in range(10) for student in group
+                ][:total]
+                asyncio.run(_open_loop(ports, pages[: int(rate)], rate))  # warm-up, not counted
+                page_results, page_time = asyncio.run(_open_loop(ports, pages, rate))
+                answer_results, answer_time = asyncio.run(_open_loop(ports, answers, rate))
+                rows += [
+                    _row("GET lesson page `/lessons/l1/`", page_results, page_time, rate, 200, 150),
+                    _row("POST answer (saved, graded, locked; fragment back)", answer_results, answer_time, rate, 200, 100),
+                ]
+            load_after = _load_averages()
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            for server in servers:
+                _stop(server)
             log.close()
-    database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
-    load = os.getloadavg()[0]
+    postgres = env["DATABASE_URL"].startswith("postgres")
+    database = "PostgreSQL (connection pool per worker)" if postgres else "SQLite"
     log_text = (ROOT / "var" / "bench-lessons-daphne.log").read_text(encoding="utf-8", errors="replace")
     refused = log_text.count("too many clients already") // 2  # psycopg's error and Django's wrapper
+    if args.workers == 1:
+        servers_text = "One daphne process"
+    else:
+        servers_text = (
+            f"{args.workers} daphne processes (one per core, as in docs/deployment.md; the client sends each request "
+            "to the worker with the fewest in flight, as nginx's `least_conn` would, without nginx's own cost)"
+        )
     body = (
-        f"One daphne process (DEBUG=0, CONN_MAX_AGE={env.get('CONN_MAX_AGE', '0')}), {database} on the same "
+        f"{servers_text} (DEBUG=0), {database} on the same "
         f"machine; open-loop client in the same machine (asyncio, one connection per request, "
-        f"{args.seconds:.0f} s per row after a 1 s warm-up). Load average at the end: {load:.2f} "
-        "(other work on the machine lowers the figures). Latency counts from the planned send time. "
+        f"{args.seconds:.0f} s per row after a 1 s warm-up). Load average (1/5/15 min, `uptime`) before: "
+        f"{load_before}, after: {load_after}; the machine is shared, and other work lowers the figures. "
+        "Latency counts from the planned send time. Queries per request (pinned by "
+        "tests/lessons/test_views.py, whatever the number of questions or attempts): lesson page 7 (8 once the student "
+        "has completed the lesson and may rate it), answer save 12. "
         f"Server errors caused by PostgreSQL refusing connections (\"too many clients\", a server shared "
         f"with other work): {refused}.\n\n"
-        "| request | offered | requests | p50 | p95 | p99 | errors | served |\n"
-        "|---|---|---|---|---|---|---|---|\n"
-        + _row("GET lesson page `/lessons/l1/`", page_results, page_time, args.rate, 200) + "\n"
-        + _row("POST answer (saved, graded, locked; fragment back)", answer_results, answer_time, args.rate, 200)
+        "| request | offered | requests | p50 | p95 | p99 | errors | served | target (issue #4) |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
+        + "\n".join(rows)
     )
     write_section("lessons", "Lesson page and answer save", body)
     print(body)

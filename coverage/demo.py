@@ -1,12 +1,13 @@
 """Demo coverage data for `make run`: a province target, an in-person session, a few people guided.
 
-Runs after the lessons demo (which trains some students). Idempotent: each
-piece is looked up first and created only when missing.
+Runs after the lessons demo (which trains some students and then moves their
+records back in time). Idempotent: each piece is looked up first and created only
+when missing; the demo students' summaries are rebuilt from their records last.
 """
 
 from datetime import date
 
-from coverage import services
+from coverage import services, summaries
 from coverage.models import GuidedPerson, Target, TrainingSession
 from lessons.models import CourseCompletion, Lesson
 from schools.models import Enrollment
@@ -42,3 +43,4 @@ def seed(world) -> None:
             )
             if online:
                 services.guided_person_check(entry=entry, checked_by=world.teacher)
+    summaries.summaries_rebuild(student_ids=[s.pk for s in world.students])

@@ -28,8 +28,9 @@ STUDENT_HEADERS = [
     "Số người thân đã hướng dẫn",
 ]
 CLASS_HEADERS = [
-    "STT", "Trường", "Lớp", "Khối", "Sĩ số", "Đã tham gia học", "Đã được phổ cập", "Tỷ lệ phổ cập (%)",
+    "STT", "Trường", "Lớp", "Khối", "Sĩ số", "Đã tham gia (học hoặc thi)", "Đã được phổ cập", "Tỷ lệ phổ cập (%)",
     "Phổ cập trong kỳ", "Số lượt bài đã hoàn thành", "Điểm luyện tập trung bình (%)", "Người thân được hướng dẫn",
+    "Tham gia cuộc thi trong năm học",
 ]
 
 
@@ -67,7 +68,7 @@ def class_rows(scope: Scope, *, date_from: date, date_to: date) -> Iterator[list
             index, classroom.school.name, classroom.name, classroom.grade, figures.enrolled, figures.participated,
             figures.trained, round(figures.coverage, 1), figures.trained - before.get(classroom.pk, 0),
             figures.lessons_completed, None if figures.mean_score is None else round(figures.mean_score, 1),
-            figures.guided,
+            figures.guided, figures.contest_participants,
         ]
 
 

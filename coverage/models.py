@@ -1,7 +1,9 @@
-"""Coverage data: targets, in-person training sessions, people guided by students, export audit log.
+"""Coverage data: targets, in-person training sessions, people guided by students, export audit log,
+and the per-student summary the dashboards add up.
 
-Who is trained is not stored here: it is ``lessons.CourseCompletion`` (once
-trained, always trained). Coverage figures are read by ``coverage.selectors``.
+Who is trained is decided by ``lessons.CourseCompletion`` (once trained, always
+trained); ``StudentSummary`` keeps a copy of its time next to the other per-student
+figures. Coverage figures are read by ``coverage.selectors``.
 """
 
 from django.conf import settings
@@ -154,3 +156,52 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_kind_display()} {self.file_format} – {self.scope_label}"
+
+
+class StudentSummary(models.Model):
+    """One student's figures that the dashboards add up, kept current by the services that change them.
+
+    A copy of what the learning records say (``coverage.summaries`` writes it in the
+    same transaction as the record, and rebuilds it from the records on demand), so a
+    dashboard reads one narrow row per enrolled student instead of joining every
+    completion and attempt. Keyed by the student, not the enrollment: roster changes
+    and year rollovers need no update. Sums carry the time of their latest event, so
+    they are exact for any cut-off after it; an earlier cut-off counts those students
+    from the records.
+    """
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="coverage_summary"
+    )
+    trained_at = models.DateTimeField(null=True, blank=True, help_text="first course completion")
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="first practice attempt started or lesson completed"
+    )
+    lessons_completed = models.PositiveIntegerField(default=0)
+    last_completed_at = models.DateTimeField(null=True, blank=True)
+    scores_sum = models.PositiveIntegerField(default=0, help_text="sum of submitted practice percents")
+    scores_count = models.PositiveIntegerField(default=0)
+    last_submitted_at = models.DateTimeField(null=True, blank=True)
+    stars_sum = models.PositiveIntegerField(default=0, help_text="lesson ratings as they stand now")
+    stars_count = models.PositiveIntegerField(default=0)
+    stars_high = models.PositiveIntegerField(default=0, help_text="ratings of 4 or 5 stars")
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp của học sinh")
+        verbose_name_plural = _("số liệu tổng hợp của học sinh")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lessons_completed=0) | Q(last_completed_at__isnull=False), name="summary_completed_has_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(scores_count=0) | Q(last_submitted_at__isnull=False), name="summary_scored_has_time"
+            ),
+            models.CheckConstraint(condition=Q(stars_high__lte=models.F("stars_count")), name="summary_high_le_count"),
+        ]
+        indexes = [
+            models.Index(fields=["last_completed_at"], name="summary_last_completed"),
+            models.Index(fields=["last_submitted_at"], name="summary_last_submitted"),
+        ]
+
+    def __str__(self):
+        return f"{self.student_id}"

@@ -184,7 +184,7 @@ def report_docx(data: ReportData) -> bytes:
     results = [
         f"1. Tổng số học sinh: {t.enrolled}; số học sinh đã được phổ cập (hoàn thành tất cả bài học bắt buộc, "
         f"học trực tuyến hoặc trực tiếp): {t.trained}, đạt tỷ lệ {percent_text(t.coverage)}%.",
-        f"2. Số học sinh đã tham gia học: {t.participated} ({percent_text(t.participation)}%); "
+        f"2. Số học sinh đã tham gia học tập hoặc cuộc thi: {t.participated} ({percent_text(t.participation)}%); "
         f"số lượt bài học đã hoàn thành: {t.lessons_completed}; điểm luyện tập trung bình: "
         f"{percent_text(t.mean_score)}%.",
         f"3. Mức độ hài lòng của học sinh với bài học: trung bình {percent_text(t.rating_mean)}/5 sao, "
@@ -201,7 +201,7 @@ def report_docx(data: ReportData) -> bytes:
 
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    headers = [data.group_header, "Sĩ số", "Đã được phổ cập", "Tỷ lệ (%)", "Đã tham gia học"]
+    headers = [data.group_header, "Sĩ số", "Đã được phổ cập", "Tỷ lệ (%)", "Đã tham gia (học hoặc thi)"]
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.text = header
         cell.paragraphs[0].runs[0].bold = True
@@ -238,7 +238,7 @@ def report_docx(data: ReportData) -> bytes:
 # --- XLSX annex -------------------------------------------------------------------------------------
 
 ANNEX_HEADERS = [
-    "STT", None, "Sĩ số", "Đã được phổ cập", "Tỷ lệ phổ cập (%)", "Đã tham gia học", "Tỷ lệ tham gia (%)",
+    "STT", None, "Sĩ số", "Đã được phổ cập", "Tỷ lệ phổ cập (%)", "Đã tham gia (học hoặc thi)", "Tỷ lệ tham gia (%)",
     "Số lượt bài đã hoàn thành", "Điểm luyện tập trung bình (%)", "Hài lòng với bài học (sao, TB)",
     "Người thân được hướng dẫn", "Tham gia cuộc thi",
 ]

@@ -6,7 +6,9 @@ so a province of 100,000 students costs the same number of queries as a class.
 
 "Trained" is a ``lessons.CourseCompletion``; a student counts for a school
 year when enrolled in it (``schools.Enrollment``, the official enrolment) and
-trained before the end of the cut-off day.
+trained before the end of the cut-off day. Per-student figures are read from
+``coverage.StudentSummary`` (a copy of the learning records kept on write), so a
+dashboard reads one narrow row per enrolled student, not every completion and attempt.
 """
 
 from collections.abc import Iterator
@@ -29,8 +31,8 @@ from django.utils import timezone
 
 from contests.models import Contest, Player
 from coverage import forecast
-from coverage.models import GuidedPerson, Target
-from lessons.models import CourseCompletion, Lesson, LessonCompletion, LessonRating, PracticeAttempt
+from coverage.models import GuidedPerson, StudentSummary, Target
+from lessons.models import CourseCompletion, Lesson, LessonCompletion, PracticeAttempt
 from online_contests.models import Attempt as OnlineAttempt
 from online_contests.models import OnlineContest
 from schools.models import Classroom, Enrollment, Province, School, SchoolYear, User
@@ -42,6 +44,8 @@ LEVEL_PATHS = {
 }
 GROUP_PATHS = {**LEVEL_PATHS, "grade": "classroom__grade"}
 ENROLLED = "student__enrollments__"
+SUMMARY = "student__coverage_summary__"
+TRAINED_AT = SUMMARY + "trained_at"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,11 @@ class Scope:
 def day_end(day: date) -> datetime:
     """The first instant after ``day`` in the site's time zone: 'by 31/12' includes all of 31/12."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def trained_before(end: datetime) -> Q:
+    """The enrolled student was trained before ``end`` (their first course completion, copied to the summary)."""
+    return Q(**{f"{TRAINED_AT}__lt": end})
 
 
 def _has(model, **lookups) -> Exists:
@@ -147,14 +156,29 @@ class Indicators:
         return forecast.share_percent(self.stars_high, self.stars_count) if self.stars_count else None
 
 
+def _played_live(end: datetime, since: datetime | None = None) -> Exists:
+    """The enrolled student played a live contest that finished before ``end`` (and from ``since``)."""
+    return _has(Player, contest__finished_at__lt=end, **({"contest__finished_at__gte": since} if since else {}))
+
+
+def _played_online(end: datetime, since: datetime | None = None) -> Exists:
+    """The enrolled student started an online contest attempt before ``end`` (and from ``since``)."""
+    return _has(OnlineAttempt, started_at__lt=end, **({"started_at__gte": since} if since else {}))
+
+
 def indicators_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Indicators]:
     """Indicators of ``scope`` as of ``cutoff``, one entry per ``group`` key (classroom, grade, school, province).
 
-    Eleven grouped queries whatever the number of groups; each joins sets (EXISTS becomes a semi-join).
+    Six grouped queries whatever the number of groups: the enrolled students with their summaries;
+    the contest players among them, live then online only (each a semi-join from the few contest
+    rows); the completions and scores of students active after the cut-off (their summaries run
+    past it: none when the cut-off is today); the people guided.
     """
     end = day_end(cutoff)
     window_start = end - timedelta(weeks=forecast.PACE_WEEKS)
+    year_start = day_end(scope.school_year.starts_on - timedelta(days=1))
     key = GROUP_PATHS[group]
+    enrolled_key = ENROLLED + key
     rows: dict[object, Indicators] = {}
 
     def merge(queryset, key_path, mapping):
@@ -163,47 +187,51 @@ def indicators_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Ind
             for attr, column in mapping.items():
                 setattr(target, attr, getattr(target, attr) + (row[column] or 0))
 
-    enrolled_key = ENROLLED + key
-    year_start = day_end(scope.school_year.starts_on - timedelta(days=1))
-
-    def students_where(attr: str, *conditions) -> None:
-        """Count the scope's enrolled students meeting ``conditions`` (EXISTS: the database semi-joins sets)."""
-        counted = scope.enrollments().filter(*conditions).values(key).annotate(n=Count("pk")).order_by()
-        merge(counted, key, {attr: "n"})
-
-    merge(scope.enrollments().values(key).annotate(n=Count("pk")).order_by(), key, {"enrolled": "n"})
-    students_where("trained", _has(CourseCompletion, trained_at__lt=end))
-    students_where("trained_window_start", _has(CourseCompletion, trained_at__lt=window_start))
-    # Participation = practice attempt ∪ lesson completion. An online completion comes from an attempt, so:
-    # students with an attempt, plus students with in-person completions and no attempt.
-    attempted = _has(PracticeAttempt, started_at__lt=end)
-    students_where("participated", attempted)
-    students_where("participated", _has(LessonCompletion, completed_at__lt=end,
-                                       method=LessonCompletion.Method.IN_PERSON), ~attempted)
-    # Contest participation = live players ∪ online attempts this school year, the same way.
-    played = _has(Player, contest__finished_at__gte=year_start, contest__finished_at__lt=end)
-    students_where("contest_participants", played)
-    students_where("contest_participants", _has(OnlineAttempt, started_at__gte=year_start, started_at__lt=end),
-                   ~played)
-
+    started = Q(**{f"{SUMMARY}started_at__lt": end})
+    completed_by_then = Q(**{f"{SUMMARY}last_completed_at__lt": end})
+    scored_by_then = Q(**{f"{SUMMARY}last_submitted_at__lt": end})
+    students = scope.enrollments().values(key).annotate(
+        enrolled=Count("pk"),
+        trained=Count("pk", filter=trained_before(end)),
+        trained_window_start=Count("pk", filter=trained_before(window_start)),
+        # Participation: started a practice or completed a lesson before the cut-off; contest players below.
+        participated=Count("pk", filter=started),
+        lessons_completed=Sum(SUMMARY + "lessons_completed", filter=completed_by_then),
+        score_sum=Sum(SUMMARY + "scores_sum", filter=scored_by_then),
+        score_count=Sum(SUMMARY + "scores_count", filter=scored_by_then),
+        # Ratings carry only their last change: they are read as they stand now, not as of the cut-off.
+        stars_sum=Sum(SUMMARY + "stars_sum"),
+        stars_count=Sum(SUMMARY + "stars_count"),
+        stars_high=Sum(SUMMARY + "stars_high"),
+    ).order_by()
+    merge(students, key, {name: name for name in (
+        "enrolled", "trained", "trained_window_start", "participated", "lessons_completed",
+        "score_sum", "score_count", "stars_sum", "stars_count", "stars_high",
+    )})
+    # Contest players: those of a live contest, then those of an online contest only. Taking part in
+    # any contest before the cut-off makes a student participate; contest participants count this year's.
+    not_started = Q(**{f"{SUMMARY}started_at__isnull": True}) | Q(**{f"{SUMMARY}started_at__gte": end})
+    live, online = _played_live(end), _played_online(end)
+    for players, this_year in (
+        (scope.enrollments().filter(live), _played_live(end, year_start) | _played_online(end, year_start)),
+        (scope.enrollments().filter(online).exclude(live), _played_online(end, year_start)),
+    ):
+        counted = players.values(key).annotate(
+            contest=Count("pk", filter=this_year), only_contest=Count("pk", filter=not_started)
+        ).order_by()
+        merge(counted, key, {"contest_participants": "contest", "participated": "only_contest"})
     completions = (
-        LessonCompletion.objects.filter(**scope.enrollment_filter(ENROLLED), completed_at__lt=end)
+        LessonCompletion.objects.filter(**scope.enrollment_filter(ENROLLED), completed_at__lt=end,
+                                        **{f"{SUMMARY}last_completed_at__gte": end})
         .values(enrolled_key).annotate(n=Count("pk")).order_by()
     )
     merge(completions, enrolled_key, {"lessons_completed": "n"})
     scores = (
-        PracticeAttempt.objects.filter(**scope.enrollment_filter(ENROLLED), submitted_at__lt=end)
+        PracticeAttempt.objects.filter(**scope.enrollment_filter(ENROLLED), submitted_at__lt=end,
+                                       **{f"{SUMMARY}last_submitted_at__gte": end})
         .values(enrolled_key).annotate(total=Sum("percent"), n=Count("pk")).order_by()
     )
     merge(scores, enrolled_key, {"score_sum": "total", "score_count": "n"})
-    ratings = (
-        # Ratings carry only their last change: they are read as they stand now, not as of the cut-off.
-        LessonRating.objects.filter(**scope.enrollment_filter(ENROLLED))
-        .values(enrolled_key)
-        .annotate(total=Sum("stars"), n=Count("pk"), high=Count("pk", filter=Q(stars__gte=4)))
-        .order_by()
-    )
-    merge(ratings, enrolled_key, {"stars_sum": "total", "stars_count": "n", "stars_high": "high"})
     guided = (
         GuidedPerson.objects.filter(**scope.enrollment_filter(), guided_on__lte=cutoff)
         .values(key).annotate(n=Count("pk"), online=Count("pk", filter=Q(fully_online=True))).order_by()
@@ -220,7 +248,7 @@ def trained_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, int]:
     """Group key → students trained by the end of ``cutoff``: one query."""
     key = GROUP_PATHS[group]
     return dict(
-        scope.enrollments().filter(_has(CourseCompletion, trained_at__lt=day_end(cutoff)))
+        scope.enrollments().filter(trained_before(day_end(cutoff)))
         .values(key).annotate(n=Count("pk")).order_by().values_list(key, "n")
     )
 
@@ -228,7 +256,7 @@ def trained_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, int]:
 def coverage_counts(scope: Scope, *, cutoff: date) -> tuple[int, int]:
     """(enrolled, trained by the end of ``cutoff``): two queries."""
     enrollments = scope.enrollments()
-    return enrollments.count(), enrollments.filter(_has(CourseCompletion, trained_at__lt=day_end(cutoff))).count()
+    return enrollments.count(), enrollments.filter(trained_before(day_end(cutoff))).count()
 
 
 def coverage_by_classroom(classrooms: QuerySet[Classroom], *, cutoff: date) -> dict[int, tuple[int, int]]:
@@ -236,36 +264,42 @@ def coverage_by_classroom(classrooms: QuerySet[Classroom], *, cutoff: date) -> d
     rows = (
         Enrollment.objects.filter(classroom__in=classrooms)
         .values("classroom_id")
-        .annotate(n=Count("pk"), trained=Count("pk", filter=_has(CourseCompletion, trained_at__lt=day_end(cutoff))))
+        .annotate(n=Count("pk"), trained=Count("pk", filter=trained_before(day_end(cutoff))))
         .order_by()
     )
     return {row["classroom_id"]: (row["n"], row["trained"]) for row in rows}
 
 
-def _first_completions(scope: Scope, *, end: datetime) -> QuerySet[CourseCompletion]:
-    """Each trained student's first course completion (once trained, always trained), before ``end``."""
-    earlier = CourseCompletion.objects.filter(student=OuterRef("student"), trained_at__lt=OuterRef("trained_at"))
-    return CourseCompletion.objects.filter(trained_at__lt=end, **scope.enrollment_filter(ENROLLED)).exclude(
-        Exists(earlier)
-    )
-
-
-def weekly_trend(scope: Scope, *, cutoff: date) -> list[tuple[date, int]]:
-    """Cumulative trained students at the end of each week from the year's start to ``cutoff``: one query."""
-    start = scope.school_year.starts_on
-    per_day = (
-        _first_completions(scope, end=day_end(cutoff))
-        .annotate(day=TruncDate("trained_at"))
-        .values("day")
+def trained_per_day(scope: Scope, *, cutoff: date) -> list[tuple[date, int]]:
+    """(day, enrolled students first trained that day) up to ``cutoff``, days before the year included: one query."""
+    rows = (
+        scope.enrollments().filter(trained_before(day_end(cutoff)))
+        .values(day=TruncDate(TRAINED_AT))
         .annotate(n=Count("pk"))
         .order_by("day")
     )
-    counts = [(row["day"], row["n"]) for row in per_day]
+    return [(row["day"], row["n"]) for row in rows]
+
+
+def trained_on_or_before(per_day: list[tuple[date, int]], day: date) -> int:
+    return sum(n for trained_on, n in per_day if trained_on <= day)
+
+
+def weekly_trend(
+    scope: Scope, *, cutoff: date, per_day: list[tuple[date, int]] | None = None
+) -> list[tuple[date, int]]:
+    """Cumulative trained students at the end of each week from the year's start to ``cutoff``.
+
+    Each student counts from their first training (once trained, always trained), even before the year began.
+    One query, none when ``per_day`` (from ``trained_per_day``) is given.
+    """
+    start = scope.school_year.starts_on
+    counts = trained_per_day(scope, cutoff=cutoff) if per_day is None else per_day
     points = []
     week_end = start + timedelta(days=6)
     while True:
         last = min(week_end, cutoff)
-        points.append((last, sum(n for day, n in counts if day <= last)))
+        points.append((last, trained_on_or_before(counts, last)))
         if last >= cutoff:
             return points
         week_end += timedelta(weeks=1)
@@ -288,14 +322,23 @@ class TargetView:
     outcomes: list[forecast.TargetOutcome] = field(default_factory=list)
 
 
-def target_view(scope: Scope, province: Province, figures: Indicators, *, cutoff: date) -> TargetView:
-    """One query for each passed target (a handful), none per school or class."""
+def target_view(
+    scope: Scope, province: Province, figures: Indicators, *, cutoff: date,
+    per_day: list[tuple[date, int]] | None = None,
+) -> TargetView:
+    """Two queries (targets, and trained students per day unless ``per_day`` is given), none per school or class.
+
+    A passed target is judged on the same enrolment (``figures.enrolled``) trained by its deadline.
+    """
     specs = target_specs(province)
     current = forecast.current_target(specs, cutoff)
     outcomes = []
-    for spec in forecast.passed_targets(specs, cutoff):
-        enrolled, trained = coverage_counts(scope, cutoff=spec.deadline)
-        outcomes.append(forecast.target_outcome(spec, trained=trained, enrolled=enrolled))
+    passed = forecast.passed_targets(specs, cutoff)
+    if passed and per_day is None:
+        per_day = trained_per_day(scope, cutoff=cutoff)
+    for spec in passed:
+        trained = trained_on_or_before(per_day, spec.deadline)
+        outcomes.append(forecast.target_outcome(spec, trained=trained, enrolled=figures.enrolled))
     return TargetView(
         current=current,
         forecast=forecast.forecast(
@@ -325,8 +368,7 @@ def classroom_progress(classroom: Classroom, *, cutoff: date) -> tuple[list[Less
     students = list(
         User.objects.filter(enrollments__classroom=classroom)
         .annotate(trained_at=Subquery(
-            CourseCompletion.objects.filter(student=OuterRef("pk"), trained_at__lt=end)
-            .order_by("trained_at").values("trained_at")[:1]
+            StudentSummary.objects.filter(student=OuterRef("pk"), trained_at__lt=end).values("trained_at")
         ))
         .order_by("name_sort", "pk")
     )
@@ -423,13 +465,14 @@ def _dashboard(scope: Scope, province: Province, *, cutoff: date, group: str, ob
     by_key = indicators_by(scope, cutoff=cutoff, group=group)
     totals = total(by_key)
     enrolled = totals.enrolled
+    per_day = trained_per_day(scope, cutoff=cutoff)
     return Dashboard(
         school_year=scope.school_year,
         cutoff=cutoff,
         totals=totals,
-        targets=target_view(scope, province, totals, cutoff=cutoff),
+        targets=target_view(scope, province, totals, cutoff=cutoff, per_day=per_day),
         rows=[(obj, by_key.get(obj.pk, Indicators())) for obj in objects],
-        trend=[(day, forecast.share_percent(n, enrolled)) for day, n in weekly_trend(scope, cutoff=cutoff)],
+        trend=[(day, forecast.share_percent(n, enrolled)) for day, n in weekly_trend(scope, cutoff=cutoff, per_day=per_day)],
         contests=contests_held(scope, cutoff=cutoff),
     )
 

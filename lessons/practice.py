@@ -55,6 +55,18 @@ def decode_post(key: grading.AnswerKey, seed: str, post: Mapping[str, Sequence[s
     return raw
 
 
+@dataclass(frozen=True)
+class NavItem:
+    """One dot of the practice page's question navigation."""
+
+    number: int
+    answered: bool
+
+
+def nav_items(question_ids: Sequence[int], answered_ids: set[int]) -> list[NavItem]:
+    return [NavItem(number, pk in answered_ids) for number, pk in enumerate(question_ids, start=1)]
+
+
 @dataclass
 class Option:
     index: int

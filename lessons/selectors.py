@@ -7,7 +7,7 @@ queries whatever the number of rows.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 
 from lessons import practice
 from lessons.models import (
@@ -18,6 +18,7 @@ from lessons.models import (
     LessonAssignment,
     LessonCompletion,
     LessonRating,
+    PracticeAnswer,
     PracticeAttempt,
     Question,
     Quiz,
@@ -124,14 +125,31 @@ def course_progress(*, student: User, course: Course | None = None) -> CoursePro
     return progress
 
 
+def lesson_active(*, key: str) -> Lesson | None:
+    """An active lesson with its practice quiz (the page shows the quiz's draw count): 1 query."""
+    return Lesson.objects.select_related("practice_quiz").filter(key=key, is_active=True).first()
+
+
 def lesson_for_student(*, student: User, lesson: Lesson) -> dict:
-    """What the lesson page needs about the student: completion, rating, open attempt, simulation."""
+    """What the lesson page needs about the student: completion, rating, attempts, simulation (2–4 queries).
+
+    The count does not grow with the student's attempts: the open attempt and the
+    five latest submitted ones come from one query.
+    """
+    # Attempts of a lesson are sequential (one open at a time), so submission order
+    # is start order; the open attempt, if any, sorts first.
+    recent = list(
+        PracticeAttempt.objects.filter(student=student, lesson=lesson).order_by(
+            F("submitted_at").desc(nulls_first=True), "-started_at"
+        )[:6]
+    )
+    completion = LessonCompletion.objects.filter(student=student, lesson=lesson).first()
     return {
-        "completion": LessonCompletion.objects.filter(student=student, lesson=lesson).first(),
-        "rating": LessonRating.objects.filter(student=student, lesson=lesson).first(),
-        "open_attempt": PracticeAttempt.objects.filter(student=student, lesson=lesson, submitted_at__isnull=True)
-        .first(),
-        "attempts": PracticeAttempt.objects.filter(student=student, lesson=lesson, submitted_at__isnull=False)[:5],
+        "completion": completion,
+        # Only a student who completed the lesson may rate it (services.lesson_rate).
+        "rating": LessonRating.objects.filter(student=student, lesson=lesson).first() if completion else None,
+        "open_attempt": next((a for a in recent if a.submitted_at is None), None),
+        "attempts": [a for a in recent if a.submitted_at is not None][:5],
         "simulation_done": bool(lesson.simulation)
         and SimulationProgress.objects.filter(
             student=student, simulation=lesson.simulation, completed_at__isnull=False
@@ -157,6 +175,22 @@ def attempt_question_views(attempt: PracticeAttempt) -> list[practice.QuestionVi
         practice.question_view(number, questions[pk], attempt.seed, answers.get(pk))
         for number, pk in enumerate(attempt.question_ids, start=1)
     ]
+
+
+def attempt_answered_view(
+    *, attempt: PracticeAttempt, question: Question, answer: PracticeAnswer
+) -> tuple[list[practice.NavItem], practice.QuestionView]:
+    """After an answer: the navigation and the answered question's view (1 query).
+
+    ``question`` comes with its choices prefetched; the other questions of the
+    attempt are not loaded, since the page only needs to know which are answered.
+    """
+    answered = set(attempt.answers.values_list("question_id", flat=True))
+    number = attempt.question_ids.index(question.pk) + 1
+    return (
+        practice.nav_items(attempt.question_ids, answered),
+        practice.question_view(number, question, attempt.seed, answer),
+    )
 
 
 # Teachers -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coverage import summaries
 from lessons import grading, simulations
 from lessons.content import CourseSpec, read_curriculum
 from lessons.keys import answer_key, question_answer_key
@@ -176,10 +177,14 @@ def lesson_complete(
         except IntegrityError:  # a concurrent completion won the race
             completion = LessonCompletion.objects.select_for_update().get(student=student, lesson=lesson)
             created = False
+    if created:
+        summaries.summary_lesson_completed(student=student, at=at)
     if not created and percent > completion.best_percent:
         completion.best_percent = percent
         completion.save(update_fields=["best_percent"])
     course_completion, just_trained = _course_complete_if_trained(student=student, course=lesson.course, at=at)
+    if just_trained:
+        summaries.summary_trained(student=student, at=course_completion.trained_at)
     return LessonCompletionResult(completion, created, just_trained, course_completion)
 
 
@@ -227,11 +232,13 @@ def attempt_start(*, student: User, lesson: Lesson, seed: str | None = None) -> 
     drawn = [int(pk) for pk in grading.draw_questions(pool, quiz.draw_count, seed)]
     try:
         with transaction.atomic():
-            return PracticeAttempt.objects.create(
+            attempt = PracticeAttempt.objects.create(
                 student=student, lesson=lesson, question_ids=drawn, seed=seed, total=len(drawn)
             )
     except IntegrityError:  # a double click started one already
         return PracticeAttempt.objects.get(student=student, lesson=lesson, submitted_at__isnull=True)
+    summaries.summary_attempt_started(student=student, at=attempt.started_at)
+    return attempt
 
 
 def _locked_attempt(attempt: PracticeAttempt) -> PracticeAttempt:
@@ -242,25 +249,29 @@ def _locked_attempt(attempt: PracticeAttempt) -> PracticeAttempt:
 
 
 @transaction.atomic
-def answer_record(*, attempt: PracticeAttempt, question_id: int, raw: Sequence[str]) -> PracticeAnswer:
-    """Grade and store one answer; it is locked at once (no second answer to the same question)."""
+def answer_record(*, attempt: PracticeAttempt, question: Question, raw: Sequence[str]) -> PracticeAnswer:
+    """Grade and store one answer; it is locked at once (no second answer to the same question).
+
+    ``question`` comes with its choices prefetched: the caller has loaded it anyway
+    (the practice form is decoded against it), so it is not fetched twice.
+    """
     attempt = _locked_attempt(attempt)
-    if question_id not in attempt.question_ids:
+    if question.pk not in attempt.question_ids:
         raise ValidationError(_("Câu hỏi này không thuộc bài luyện tập của em."), code="not_in_attempt")
-    if attempt.answers.filter(question_id=question_id).exists():
+    if attempt.answers.filter(question_id=question.pk).exists():
         raise ValidationError(_("Em đã trả lời câu này rồi; câu trả lời đã được khóa."), code="answered")
-    question = Question.objects.prefetch_related("choices").get(pk=question_id)
     key = question_answer_key(question)
     try:
         response = grading.parse_response(key, list(raw))
     except grading.InvalidResponse as error:
         raise ValidationError(error.message, code=str(error.code)) from error
+    # No savepoint: the attempt's row lock already serialises answers, and a
+    # duplicate that still got through leaves this transaction by the error below.
     try:
-        with transaction.atomic():
-            return PracticeAnswer.objects.create(
-                attempt=attempt, question=question, response=grading.response_to_raw(response),
-                is_correct=grading.grade(key, response),
-            )
+        return PracticeAnswer.objects.create(
+            attempt=attempt, question=question, response=grading.response_to_raw(response),
+            is_correct=grading.grade(key, response),
+        )
     except IntegrityError as error:
         raise ValidationError(_("Em đã trả lời câu này rồi; câu trả lời đã được khóa."), code="answered") from error
 
@@ -286,6 +297,7 @@ def attempt_submit(*, attempt: PracticeAttempt) -> AttemptResult:
     attempt.passed = grading.passed(attempt.percent, attempt.lesson.mastery)
     attempt.submitted_at = timezone.now()
     attempt.save(update_fields=["correct_count", "percent", "passed", "submitted_at"])
+    summaries.summary_attempt_submitted(student=attempt.student, percent=attempt.percent, at=attempt.submitted_at)
     completion = None
     if attempt.passed:
         completion = lesson_complete(
@@ -304,9 +316,12 @@ def lesson_rate(*, student: User, lesson: Lesson, stars: int, comment: str = "")
         raise ValidationError(_("Em hãy hoàn thành bài học trước khi đánh giá."))
     if not 1 <= stars <= 5:
         raise ValidationError(_("Số sao phải từ 1 đến 5."))
+    summaries.summary_lock(student=student)  # one rating change per student at a time: the old stars stay true
+    old_stars = LessonRating.objects.filter(student=student, lesson=lesson).values_list("stars", flat=True).first()
     rating, _created = LessonRating.objects.update_or_create(
         student=student, lesson=lesson, defaults={"stars": stars, "comment": comment.strip()[:500]}
     )
+    summaries.summary_rating_changed(student=student, old_stars=old_stars, new_stars=stars)
     return rating
 
 

@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,16 +66,22 @@ def _lesson_page(request, lesson: Lesson, *, status=200, rating_form=None, error
     return render(request, "lessons/lesson.html", context, status=status)
 
 
+def _active_lesson_or_404(key) -> Lesson:
+    lesson = selectors.lesson_active(key=key)
+    if lesson is None:
+        raise Http404
+    return lesson
+
+
 @login_required
 def lesson_detail(request, key):
-    lesson = get_object_or_404(Lesson, key=key, is_active=True)
-    return _lesson_page(request, lesson)
+    return _lesson_page(request, _active_lesson_or_404(key))
 
 
 @role_required(Role.STUDENT)
 @require_POST
 def practice_start(request, key):
-    lesson = get_object_or_404(Lesson, key=key, is_active=True)
+    lesson = _active_lesson_or_404(key)
     try:
         attempt = services.attempt_start(student=request.user, lesson=lesson)
     except ValidationError as error:
@@ -83,6 +91,28 @@ def practice_start(request, key):
 
 def _own_attempt(request, pk) -> PracticeAttempt:
     return get_object_or_404(PracticeAttempt.objects.select_related("lesson"), pk=pk, student=request.user)
+
+
+def _is_fetch(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _question_response(request, attempt, nav, view, *, error="", status=200):
+    """The practice page, or only its question part for the page's script."""
+    context = {
+        "attempt": attempt,
+        "nav": nav,
+        "total": len(nav),
+        "view": view,
+        "answered_count": sum(item.answered for item in nav),
+        "error": error,
+    }
+    if not _is_fetch(request):
+        return render(request, "lessons/practice.html", context, status=status)
+    # The fragment has no site header, so the context processors (roles and
+    # messages for the header) are skipped; its forms still need the CSRF token.
+    context["csrf_token"] = get_token(request)
+    return HttpResponse(render_to_string("lessons/_question.html", context), status=status)
 
 
 def _attempt_page(request, attempt, *, current=None, error="", status=200):
@@ -95,16 +125,8 @@ def _attempt_page(request, attempt, *, current=None, error="", status=200):
         current = number if 1 <= number <= len(views) else None
     if current is None:
         current = next((v.number for v in views if not v.answered), len(views))
-    context = {
-        "attempt": attempt,
-        "views": views,
-        "view": views[current - 1],
-        "answered_count": sum(v.answered for v in views),
-        "error": error,
-    }
-    if request.headers.get("X-Requested-With") == "fetch":
-        return render(request, "lessons/_question.html", context, status=status)
-    return render(request, "lessons/practice.html", context, status=status)
+    nav = [practice.NavItem(v.number, v.answered) for v in views]
+    return _question_response(request, attempt, nav, views[current - 1], error=error, status=status)
 
 
 @role_required(Role.STUDENT)
@@ -126,13 +148,14 @@ def answer_submit(request, pk):
     seed = practice.question_seed(attempt.seed, question.pk)
     try:
         raw = practice.decode_post(question_answer_key(question), seed, dict(request.POST.lists()))
-        services.answer_record(attempt=attempt, question_id=question_id, raw=raw)
+        answer = services.answer_record(attempt=attempt, question=question, raw=raw)
     except grading.InvalidResponse as error:
         return _attempt_page(request, attempt, current=current, error=error.message, status=400)
     except ValidationError as error:
         return _attempt_page(request, attempt, current=current, error=" ".join(_errors(error)), status=400)
-    if request.headers.get("X-Requested-With") == "fetch":
-        return _attempt_page(request, attempt, current=current)
+    if _is_fetch(request):
+        nav, view = selectors.attempt_answered_view(attempt=attempt, question=question, answer=answer)
+        return _question_response(request, attempt, nav, view)
     return redirect(f"{reverse('attempt_detail', args=[attempt.pk])}?q={current}")
 
 
@@ -156,7 +179,7 @@ def attempt_submit(request, pk):
 @role_required(Role.STUDENT)
 @require_POST
 def lesson_rate(request, key):
-    lesson = get_object_or_404(Lesson, key=key, is_active=True)
+    lesson = _active_lesson_or_404(key)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:

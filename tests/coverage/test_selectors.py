@@ -1,5 +1,6 @@
 """Coverage as of a cut-off day, indicators per group, trend, targets."""
 
+import itertools
 from datetime import date
 
 import pytest
@@ -145,3 +146,60 @@ def test_contest_participants_and_contests_held(world):
     assert selectors.contests_held(scope, cutoff=date(2025, 12, 31)) == selectors.ContestsHeld(live=1, online=0)
     assert selectors.contests_held(scope, cutoff=date(2025, 11, 19)).live == 0
     assert selectors.contests_held(Scope.of(world.classroom, world.year), cutoff=date(2025, 12, 31)) is None
+
+
+_pools = itertools.count()
+
+
+def _online_contest(world, when):
+    from tests.online_contests.factories import make_contest, make_pool
+
+    pool = make_pool(6, key=f"oc-{next(_pools)}")
+    return make_contest(world, now=when, pools={pool: 3})
+
+
+def _online_attempt(world, student, when):
+    from online_contests import services as online_services
+
+    return online_services.attempt_start(contest=_online_contest(world, when), student=student, now=when)
+
+
+def test_a_student_who_only_played_a_contest_participates(world, course):
+    """Participation is having started a lesson or taken part in a contest; a contest counts from its finish."""
+    a, b, c = world.students
+    _live_contest(world, at(2025, 11, 20), [a, world.foreign_student])
+    _online_attempt(world, b, at(2025, 11, 25))
+    attempt(c, course.lessons.first(), at(2025, 10, 1), 50)
+    scope = Scope.of(world.school, world.year)
+    before = selectors.indicators_by(scope, cutoff=date(2025, 11, 19), group="classroom")[world.classroom.pk]
+    after = selectors.indicators_by(scope, cutoff=date(2025, 12, 31), group="classroom")[world.classroom.pk]
+    assert (before.participated, before.contest_participants) == (1, 0)
+    assert (after.participated, after.contest_participants) == (3, 2)
+    foreign = selectors.indicators_by(Scope.of(world.other_school, world.year), cutoff=date(2025, 12, 31),
+                                      group="school")
+    assert foreign[world.other_school.pk].participated == 1  # the foreign student's own school counts them
+
+
+def test_a_student_who_practised_and_played_counts_once(world, course):
+    a = world.students[0]
+    attempt(a, course.lessons.first(), at(2025, 10, 1), 50)
+    _live_contest(world, at(2025, 11, 20), [a])
+    _online_attempt(world, a, at(2025, 11, 25))
+    totals = selectors.total(selectors.indicators_by(Scope.of(world.school, world.year), cutoff=date(2025, 12, 31),
+                                                     group="classroom"))
+    assert (totals.participated, totals.contest_participants) == (1, 1)
+
+
+def test_a_contest_of_last_year_makes_a_participant_but_not_this_years_contest_player(world):
+    a = world.students[0]
+    _live_contest(world, at(2025, 8, 1), [a])
+    totals = selectors.total(selectors.indicators_by(Scope.of(world.school, world.year), cutoff=date(2025, 12, 31),
+                                                     group="classroom"))
+    assert (totals.participated, totals.contest_participants) == (1, 0)
+
+
+def test_an_online_contest_of_another_school_is_not_held_by_this_one(world):
+    contest = _online_contest(world, at(2025, 11, 10))
+    contest.schools.set([world.other_school])
+    assert selectors.contests_held(Scope.of(world.school, world.year), cutoff=date(2025, 12, 31)).online == 0
+    assert selectors.contests_held(Scope.of(world.other_school, world.year), cutoff=date(2025, 12, 31)).online == 1

@@ -7,8 +7,13 @@ from lessons.keys import question_answer_key
 from lessons.models import Question
 
 
+def load_question(question_id: int) -> Question:
+    """The question with its choices, as ``services.answer_record`` takes it."""
+    return Question.objects.prefetch_related("choices").get(pk=question_id)
+
+
 def _key(question_id: int) -> grading.AnswerKey:
-    return question_answer_key(Question.objects.prefetch_related("choices").get(pk=question_id))
+    return question_answer_key(load_question(question_id))
 
 
 def correct_raw(question_id: int) -> list[str]:
@@ -22,7 +27,9 @@ def wrong_raw(question_id: int) -> list[str]:
 def answer_all(attempt, *, wrong: int = 0) -> None:
     """Answer every question of ``attempt`` through the service, the first ``wrong`` ones wrongly."""
     for index, pk in enumerate(attempt.question_ids):
-        services.answer_record(attempt=attempt, question_id=pk, raw=wrong_raw(pk) if index < wrong else correct_raw(pk))
+        services.answer_record(
+            attempt=attempt, question=load_question(pk), raw=wrong_raw(pk) if index < wrong else correct_raw(pk)
+        )
 
 
 def complete_simulation(student, simulation: str) -> None:

@@ -10,6 +10,9 @@ from lessons import services
 from lessons.content import CurriculumError
 from lessons.models import Course, Lesson, Question
 
+# The package loads the real curriculum once; the loader is tested from an empty one.
+pytestmark = pytest.mark.usefixtures("no_curriculum")
+
 
 def load(root):
     return services.curriculum_load(root=root)

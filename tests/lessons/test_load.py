@@ -10,6 +10,9 @@ from lessons.models import Choice, Lesson, LessonCompletion, PracticeAnswer, Pra
 from tests.lessons.helpers import pass_lesson
 from tests.lessons.test_content import edit
 
+# The package loads the real curriculum once; the loader is tested from an empty one.
+pytestmark = pytest.mark.usefixtures("no_curriculum")
+
 
 @pytest.mark.django_db
 def test_second_load_changes_nothing(curriculum_copy):

@@ -15,7 +15,7 @@ from lessons.models import (
     PracticeAnswer,
     PracticeAttempt,
 )
-from tests.lessons.helpers import answer_all, complete_simulation, correct_raw, pass_lesson
+from tests.lessons.helpers import answer_all, complete_simulation, correct_raw, load_question, pass_lesson
 
 
 def test_start_draws_ten_distinct_questions_and_resumes(student, lesson):
@@ -36,10 +36,10 @@ def test_a_retry_draws_a_different_set(student, lesson):
 def test_answer_is_graded_and_locked(student, lesson):
     attempt = services.attempt_start(student=student, lesson=lesson)
     pk = attempt.question_ids[0]
-    answer = services.answer_record(attempt=attempt, question_id=pk, raw=correct_raw(pk))
+    answer = services.answer_record(attempt=attempt, question=load_question(pk), raw=correct_raw(pk))
     assert answer.is_correct
     with pytest.raises(ValidationError, match="đã trả lời câu này"):
-        services.answer_record(attempt=attempt, question_id=pk, raw=correct_raw(pk))
+        services.answer_record(attempt=attempt, question=load_question(pk), raw=correct_raw(pk))
     assert PracticeAnswer.objects.count() == 1
 
 
@@ -59,7 +59,7 @@ def test_bad_answers_change_nothing(student, lesson, question, raw, message):
     else:
         pk = attempt.question_ids[0]
     with pytest.raises(ValidationError, match=message):
-        services.answer_record(attempt=attempt, question_id=pk, raw=raw)
+        services.answer_record(attempt=attempt, question=load_question(pk), raw=raw)
     assert not PracticeAnswer.objects.exists()
 
 
@@ -98,7 +98,7 @@ def test_answers_after_submit_are_refused(student, lesson):
     with pytest.raises(ValidationError, match="đã nộp"):
         services.attempt_submit(attempt=attempt)
     with pytest.raises(ValidationError, match="đã nộp"):
-        services.answer_record(attempt=attempt, question_id=attempt.question_ids[0], raw=["a"])
+        services.answer_record(attempt=attempt, question=load_question(attempt.question_ids[0]), raw=["a"])
 
 
 def test_simulation_required_before_practice(student, course):

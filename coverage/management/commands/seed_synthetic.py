@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from coverage.summaries import summaries_rebuild
 from lessons.models import CourseCompletion, Lesson, LessonCompletion, LessonRating, PracticeAttempt
 from schools.demo import FAMILY, GIVEN, MIDDLE
 from schools.models import Classroom, Enrollment, Province, RoleAssignment, School, SchoolYear, User
@@ -68,6 +69,7 @@ class Command(BaseCommand):
              for i, u in enumerate(users)], batch_size=BATCH,
         )
         self._progress(rng, users, lessons, year)
+        summaries_rebuild(student_ids=[u.pk for u in users])
         self.stdout.write(self.style.SUCCESS(
             f"Đã tạo {province.name}: {school_count} trường, {class_count} lớp, {students} học sinh."))
 

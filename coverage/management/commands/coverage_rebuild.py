@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from coverage.summaries import summaries_rebuild
+
+
+class Command(BaseCommand):
+    help = "Tính lại số liệu tổng hợp của từng học sinh (dùng cho bảng theo dõi phổ cập) từ dữ liệu học tập."
+
+    def handle(self, *args, **options):
+        count = summaries_rebuild()
+        self.stdout.write(self.style.SUCCESS(f"Đã tính lại số liệu của {count} học sinh."))

@@ -278,7 +278,7 @@ def main() -> None:
         "has completed the lesson and may rate it), answer save 12. "
         f"Server errors caused by PostgreSQL refusing connections (\"too many clients\", a server shared "
         f"with other work): {refused}.\n\n"
-        "| request | offered | requests | p50 | p95 | p99 | errors | served | target (issue #4) |\n"
+        "| request | offered | requests | p50 | p95 | p99 | errors | served | target |\n"
         "|---|---|---|---|---|---|---|---|---|\n"
         + "\n".join(rows)
     )

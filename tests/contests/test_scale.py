@@ -83,7 +83,8 @@ def test_an_answer_already_stored_by_another_worker_is_refused_and_the_rest_kept
     contest = services.contest_transition(contest_id=contest.pk, event=Event.START, now=timezone.now())
     first = submission(ann, contest, correct_choices(contest, 0))
     services.answers_submit(contest_id=contest.pk, submissions=[first])
-    rows = [services._judge(contest, player, submission(player, contest, correct_choices(contest, 0)),
+    state = services.contest_state(contest)
+    rows = [services._judge(contest, state, player, submission(player, contest, correct_choices(contest, 0)),
                             already_answered=False) for player in (ann, binh)]
 
     outcomes = services._insert_answers(rows)

@@ -154,5 +154,8 @@ Export time is one request without instrumentation; peak memory is tracemalloc's
 Python allocations during a second, identical request (the write-only workbook is spooled
 to a temporary file).
 """
-write_section("coverage", "Coverage dashboards and exports", body)
+if args.students == parser.get_default("students"):
+    write_section("coverage", "Coverage dashboards and exports", body)
+else:  # other sizes get their own section, to show how the figures grow
+    write_section(f"coverage-{args.students}", f"Coverage dashboards and exports, {args.students:,} students", body)
 print(body)

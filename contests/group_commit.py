@@ -49,6 +49,7 @@ class _Batcher:
             while self.waiting:
                 batch, self.waiting = self.waiting[:BATCH_MAX], self.waiting[BATCH_MAX:]
                 await self._write_batch(batch)
+                await asyncio.sleep(0)  # let the acknowledgements go out before a close's reveal
                 if not self.waiting:  # while more answers wait, their batch settles for this one too
                     await self._settle()
         finally:

@@ -189,7 +189,6 @@ class _Relay:
             except Exception:  # a socket closing mid-write (it unsubscribes next) must not stop the others
                 logger.debug("contest %s: write to a socket failed", self.contest_id, exc_info=True)
 
-
     def catch_up(self, seq: int) -> bool:
         """Compare the contest's `seq` in the database with what came through; resync if frames were lost.
 

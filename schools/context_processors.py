@@ -1,4 +1,4 @@
-from schools.roles import active_role
+from schools.roles import active_role, user_roles
 
 
 def active_role_context(request):
@@ -8,5 +8,5 @@ def active_role_context(request):
     role = active_role(request)
     return {
         "active_role": role,
-        "other_roles": [r for r in request.user.roles.select_related("school", "province") if r != role],
+        "other_roles": [r for r in user_roles(request) if r != role],
     }

@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from schools.roles import active_role
+from schools.roles import active_role, user_roles
 
 
 def role_required(*roles: str):
@@ -19,9 +19,7 @@ def role_required(*roles: str):
         def wrapper(request, *args, **kwargs):
             role = active_role(request)
             if role is None or role.role not in roles:
-                role = next(
-                    iter(request.user.roles.filter(role__in=roles).select_related("school", "province")), None
-                )
+                role = next((r for r in user_roles(request) if r.role in roles), None)
             if role is None:
                 raise PermissionDenied
             request.role = role

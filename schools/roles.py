@@ -12,13 +12,21 @@ ROLE_PRIORITY = [
 ]
 
 
+def user_roles(request) -> list[RoleAssignment]:
+    """The signed-in user's role assignments, read once per request (the header needs them too)."""
+    roles = getattr(request, "_roles", None)
+    if roles is None:
+        roles = request._roles = list(request.user.roles.select_related("school", "province"))
+    return roles
+
+
 def active_role(request) -> RoleAssignment | None:
     if not request.user.is_authenticated:
         return None
     cached = getattr(request, "_active_role", None)
     if cached is not None:
         return cached
-    roles = list(request.user.roles.select_related("school", "province"))
+    roles = user_roles(request)
     chosen = next((r for r in roles if r.pk == request.session.get(SESSION_KEY)), None)
     if chosen is None and roles:
         chosen = min(roles, key=lambda r: ROLE_PRIORITY.index(r.role))

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._report import write_section  # noqa: E402
+from bench._servers import wait_until_serving  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/qs_bench_lessons"
 
@@ -228,13 +229,7 @@ def main() -> None:
             for port in ports
         ]
         try:
-            for port in ports:
-                for _ in range(150):
-                    try:
-                        urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
-                        break
-                    except OSError:
-                        time.sleep(0.2)
+            wait_until_serving(ports, "var/bench-lessons-daphne.log")
             rows = []
             for n, rate in enumerate(args.rate):
                 group = students[sum(per_rate[:n]): sum(per_rate[: n + 1])]  # every answer is a new one

@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
@@ -32,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._report import write_section
+from bench._servers import wait_until_serving
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--students", type=int, default=2000)
@@ -245,15 +245,7 @@ def main() -> None:
         for p in ports
     ]
     try:
-        for p in ports:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{p}/accounts/login/", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            else:
-                raise RuntimeError(f"daphne on port {p} did not start: see var/bench-online-contests-daphne.log")
+        wait_until_serving(ports, "var/bench-online-contests-daphne.log")
         load_before = os.getloadavg()[0]
         total, timings, errors = asyncio.run(rush(ports, sessions, contest_id))
         load_after = os.getloadavg()[0]

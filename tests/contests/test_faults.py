@@ -190,6 +190,22 @@ async def join_follower(port: int, pin: str, nickname: str, session: str, **opti
     return follower, joined
 
 
+async def fill_lobby_and_start(host: Follower, players: list, contest, workers, sessions, on_host_worker: int, *,
+                               gap_only=()) -> None:
+    """Join every session (the first `on_host_worker` on the host's worker, the rest on the other), then start.
+
+    Joined players are appended to `players` as they come, so the caller's cleanup closes them even on failure.
+    """
+    await host.first("state")
+    for n, session in enumerate(sessions):
+        worker = workers[0] if n < on_host_worker else workers[1]
+        players.append(await join_follower(worker.port, contest.pin, f"Người chơi {n}", session,
+                                           expect_by=n not in gap_only))
+    await host.wait(lambda: any(f["count"] == len(sessions) for f in host.of_type("player_joined")),
+                    what="every join announced to the host")
+    await host.send({"type": "start", "seq": 0})
+
+
 async def wait_all(*waits) -> None:
     await asyncio.gather(*waits)
 
@@ -256,13 +272,7 @@ def test_two_workers_share_one_contest_to_the_end(world, tmp_path, spawn, requir
         host = await Follower.open(worker_a.port, f"/ws/contests/{contest.pin}/host/", host_cookie)
         players: list[tuple[Follower, dict]] = []
         try:
-            await host.first("state")
-            for n, session in enumerate(sessions):
-                port = worker_a.port if n < on_host_worker else worker_b.port
-                players.append(await join_follower(port, contest.pin, f"Người chơi {n}", session))
-            await host.wait(lambda: any(f["count"] == players_total for f in host.of_type("player_joined")),
-                            what="every join announced to the host")
-            await host.send({"type": "start", "seq": 0})
+            await fill_lobby_and_start(host, players, contest, (worker_a, worker_b), sessions, on_host_worker)
             for index in range(count):
                 await wait_all(*(p.first("question", index=index) for p, _ in players))
 
@@ -364,14 +374,8 @@ def test_a_redis_restart_mid_question_loses_frames_but_no_answer(world, tmp_path
         host = await Follower.open(worker_a.port, f"/ws/contests/{contest.pin}/host/", host_cookie)
         players: list[tuple[Follower, dict]] = []
         try:
-            await host.first("state")
-            for n, session in enumerate(sessions):
-                port = worker_a.port if n < on_host_worker else worker_b.port
-                players.append(await join_follower(port, contest.pin, f"Người chơi {n}", session,
-                                                   expect_by=n not in gap_only))
-            await host.wait(lambda: any(f["count"] == players_total for f in host.of_type("player_joined")),
-                            what="every join announced to the host")
-            await host.send({"type": "start", "seq": 0})
+            await fill_lobby_and_start(host, players, contest, (worker_a, worker_b), sessions, on_host_worker,
+                                       gap_only=gap_only)
             await wait_all(*(p.first("question", index=0) for p, _ in players))
             question = players[0][0].of_type("question", index=0)[0]
             await wait_all(*(answer(*players[n], 0) for n in before_kill))

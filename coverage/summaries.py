@@ -33,15 +33,20 @@ def _latest(field: str, at: datetime) -> Greatest:
     return Greatest(Coalesce(F(field), _moment(at)), _moment(at))
 
 
+def _ensure_row(student: User) -> None:
+    """Create the student's row if missing (a concurrent creator wins quietly)."""
+    StudentSummary.objects.bulk_create([StudentSummary(student_id=student.pk)], ignore_conflicts=True)
+
+
 def _update(student: User, **changes) -> None:
     """Create the student's row if missing, then apply ``changes`` in one UPDATE (safe under concurrency)."""
-    StudentSummary.objects.bulk_create([StudentSummary(student_id=student.pk)], ignore_conflicts=True)
+    _ensure_row(student)
     StudentSummary.objects.filter(student_id=student.pk).update(**changes)
 
 
 def summary_lock(*, student: User) -> None:
     """Lock the student's row until the transaction ends (for a change computed from a value read first)."""
-    StudentSummary.objects.bulk_create([StudentSummary(student_id=student.pk)], ignore_conflicts=True)
+    _ensure_row(student)
     StudentSummary.objects.select_for_update().filter(student_id=student.pk).exists()
 
 

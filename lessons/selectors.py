@@ -125,11 +125,6 @@ def course_progress(*, student: User, course: Course | None = None) -> CoursePro
     return progress
 
 
-def lesson_active(*, key: str) -> Lesson | None:
-    """An active lesson with its practice quiz (the page shows the quiz's draw count): 1 query."""
-    return Lesson.objects.select_related("practice_quiz").filter(key=key, is_active=True).first()
-
-
 def lesson_for_student(*, student: User, lesson: Lesson) -> dict:
     """What the lesson page needs about the student: completion, rating, attempts, simulation (2–4 queries).
 

@@ -67,10 +67,8 @@ def _lesson_page(request, lesson: Lesson, *, status=200, rating_form=None, error
 
 
 def _active_lesson_or_404(key) -> Lesson:
-    lesson = selectors.lesson_active(key=key)
-    if lesson is None:
-        raise Http404
-    return lesson
+    """The active lesson with its practice quiz (the page shows the quiz's draw count): 1 query."""
+    return get_object_or_404(Lesson.objects.select_related("practice_quiz"), key=key, is_active=True)
 
 
 @login_required

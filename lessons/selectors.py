@@ -18,7 +18,6 @@ from lessons.models import (
     LessonAssignment,
     LessonCompletion,
     LessonRating,
-    PracticeAnswer,
     PracticeAttempt,
     Question,
     Quiz,
@@ -170,22 +169,6 @@ def attempt_question_views(attempt: PracticeAttempt) -> list[practice.QuestionVi
         practice.question_view(number, questions[pk], attempt.seed, answers.get(pk))
         for number, pk in enumerate(attempt.question_ids, start=1)
     ]
-
-
-def attempt_answered_view(
-    *, attempt: PracticeAttempt, question: Question, answer: PracticeAnswer
-) -> tuple[list[practice.NavItem], practice.QuestionView]:
-    """After an answer: the navigation and the answered question's view (1 query).
-
-    ``question`` comes with its choices prefetched; the other questions of the
-    attempt are not loaded, since the page only needs to know which are answered.
-    """
-    answered = set(attempt.answers.values_list("question_id", flat=True))
-    number = attempt.question_ids.index(question.pk) + 1
-    return (
-        practice.nav_items(attempt.question_ids, answered),
-        practice.question_view(number, question, attempt.seed, answer),
-    )
 
 
 # Teachers -------------------------------------------------------------------------

@@ -242,14 +242,25 @@ def attempt_start(*, student: User, lesson: Lesson, seed: str | None = None) -> 
 
 
 def _locked_attempt(attempt: PracticeAttempt) -> PracticeAttempt:
-    attempt = PracticeAttempt.objects.select_for_update().select_related("lesson__course").get(pk=attempt.pk)
+    # ``of``: lock the attempt's row only. A bare FOR UPDATE would also lock the
+    # joined lesson and course rows and make every student of a lesson wait for
+    # each other's answers.
+    attempt = (
+        PracticeAttempt.objects.select_for_update(of=("self",)).select_related("lesson__course").get(pk=attempt.pk)
+    )
     if attempt.submitted_at is not None:
         raise ValidationError(_("Bài luyện tập này đã nộp; không thể thay đổi câu trả lời."), code="submitted")
     return attempt
 
 
+@dataclass(frozen=True)
+class RecordedAnswer:
+    answer: PracticeAnswer
+    answered_ids: frozenset[int]  # every question of the attempt answered so far, this one included
+
+
 @transaction.atomic
-def answer_record(*, attempt: PracticeAttempt, question: Question, raw: Sequence[str]) -> PracticeAnswer:
+def answer_record(*, attempt: PracticeAttempt, question: Question, raw: Sequence[str]) -> RecordedAnswer:
     """Grade and store one answer; it is locked at once (no second answer to the same question).
 
     ``question`` comes with its choices prefetched: the caller has loaded it anyway
@@ -258,7 +269,8 @@ def answer_record(*, attempt: PracticeAttempt, question: Question, raw: Sequence
     attempt = _locked_attempt(attempt)
     if question.pk not in attempt.question_ids:
         raise ValidationError(_("Câu hỏi này không thuộc bài luyện tập của em."), code="not_in_attempt")
-    if attempt.answers.filter(question_id=question.pk).exists():
+    answered_ids = set(attempt.answers.values_list("question_id", flat=True))
+    if question.pk in answered_ids:
         raise ValidationError(_("Em đã trả lời câu này rồi; câu trả lời đã được khóa."), code="answered")
     key = question_answer_key(question)
     try:
@@ -268,12 +280,13 @@ def answer_record(*, attempt: PracticeAttempt, question: Question, raw: Sequence
     # No savepoint: the attempt's row lock already serialises answers, and a
     # duplicate that still got through leaves this transaction by the error below.
     try:
-        return PracticeAnswer.objects.create(
+        answer = PracticeAnswer.objects.create(
             attempt=attempt, question=question, response=grading.response_to_raw(response),
             is_correct=grading.grade(key, response),
         )
     except IntegrityError as error:
         raise ValidationError(_("Em đã trả lời câu này rồi; câu trả lời đã được khóa."), code="answered") from error
+    return RecordedAnswer(answer, frozenset(answered_ids | {question.pk}))
 
 
 @dataclass(frozen=True)

@@ -146,13 +146,14 @@ def answer_submit(request, pk):
     seed = practice.question_seed(attempt.seed, question.pk)
     try:
         raw = practice.decode_post(question_answer_key(question), seed, dict(request.POST.lists()))
-        answer = services.answer_record(attempt=attempt, question=question, raw=raw)
+        recorded = services.answer_record(attempt=attempt, question=question, raw=raw)
     except grading.InvalidResponse as error:
         return _attempt_page(request, attempt, current=current, error=error.message, status=400)
     except ValidationError as error:
         return _attempt_page(request, attempt, current=current, error=" ".join(_errors(error)), status=400)
-    if _is_fetch(request):
-        nav, view = selectors.attempt_answered_view(attempt=attempt, question=question, answer=answer)
+    if _is_fetch(request):  # only the answered question is rendered again; the others are not loaded
+        nav = practice.nav_items(attempt.question_ids, recorded.answered_ids)
+        view = practice.question_view(current, question, attempt.seed, recorded.answer)
         return _question_response(request, attempt, nav, view)
     return redirect(f"{reverse('attempt_detail', args=[attempt.pk])}?q={current}")
 

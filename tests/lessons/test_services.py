@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 
 from lessons import selectors, services
 from lessons.models import (
@@ -36,11 +37,29 @@ def test_a_retry_draws_a_different_set(student, lesson):
 def test_answer_is_graded_and_locked(student, lesson):
     attempt = services.attempt_start(student=student, lesson=lesson)
     pk = attempt.question_ids[0]
-    answer = services.answer_record(attempt=attempt, question=load_question(pk), raw=correct_raw(pk))
-    assert answer.is_correct
+    recorded = services.answer_record(attempt=attempt, question=load_question(pk), raw=correct_raw(pk))
+    assert recorded.answer.is_correct and recorded.answered_ids == {pk}
     with pytest.raises(ValidationError, match="đã trả lời câu này"):
         services.answer_record(attempt=attempt, question=load_question(pk), raw=correct_raw(pk))
     assert PracticeAnswer.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's; SQLite locks the file")
+def test_an_answer_locks_its_attempt_not_the_lesson(student, lesson):
+    """Students of one lesson answer side by side: an answer's transaction holds no lock on the lesson or course."""
+    attempt = services.attempt_start(student=student, lesson=lesson)
+    pk = attempt.question_ids[0]
+    services.answer_record(attempt=attempt, question=load_question(pk), raw=correct_raw(pk))
+    # The test's transaction is still open, so the answer's row locks are still held.
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM lessons_lesson WHERE id = %s FOR UPDATE NOWAIT", [lesson.pk])
+            assert cursor.fetchone() == (1,)
+            cursor.execute("SELECT 1 FROM lessons_course WHERE id = %s FOR UPDATE NOWAIT", [lesson.course_id])
+            assert cursor.fetchone() == (1,)
+    finally:
+        other.close()
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Waiting for the daphne workers a benchmark started."""
+"""Waiting for the web servers a benchmark started."""
 
 import time
 import urllib.request
@@ -14,5 +14,5 @@ def wait_until_serving(ports: list[int], log: str, *, seconds: float = 30) -> No
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"daphne on port {port} did not start: see {log}") from None
+                    raise RuntimeError(f"the server on port {port} did not start: see {log}") from None
                 time.sleep(0.2)

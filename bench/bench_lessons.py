@@ -1,16 +1,19 @@
-"""Lesson page and answer-save latency under a fixed-rate open-loop load, against daphne.
+"""Lesson page and answer-save latency under a fixed-rate open-loop load.
 
-    .venv/bin/python bench/bench_lessons.py                       # PostgreSQL qs_bench_lessons, 200 req/s, 2 workers
-    .venv/bin/python bench/bench_lessons.py --rate 200 60 --seconds 10 --workers 1   # one row pair per rate
+    .venv/bin/python bench/bench_lessons.py                       # PostgreSQL qs_bench_lessons, 200 req/s, gunicorn
+    .venv/bin/python bench/bench_lessons.py --rate 200 60 --seconds 10 --http daphne   # one row pair per rate
     DATABASE_URL=sqlite:///var/bench-lessons.sqlite3 .venv/bin/python bench/bench_lessons.py
 
 The database (created if missing) is migrated, loaded with the curriculum and
 given its bench students on every run, so a fresh machine needs nothing else.
 
-Workers: docs/deployment.md runs one daphne process per core behind nginx
-(``least_conn``). nginx is not on the bench machine, so with ``--workers`` > 1
-the client itself sends each request to the worker with the fewest requests in
-flight; nginx's own proxying cost is therefore not in the figures.
+Servers (``--http``): docs/deployment.md serves pages from gunicorn (sync
+workers, two per core, ``quizsite.wsgi``) and WebSockets from daphne; the
+default measures that. ``--http daphne`` measures the one-server shape instead:
+daphne processes (one per core) serving HTTP through ``quizsite.asgi``; nginx
+is not on the bench machine, so the client itself sends each request to the
+daphne worker with the fewest requests in flight (nginx's ``least_conn``), and
+nginx's own proxying cost is in neither figure.
 
 Open loop: request i is sent at start + i/rate whatever happened to the earlier
 ones, and its latency counts from that planned moment, so a slow server shows up
@@ -174,6 +177,20 @@ async def _open_loop(ports: list[int], payloads: list[bytes], rate: float) -> tu
     return results, time.perf_counter() - start
 
 
+LOG = "var/bench-lessons-server.log"
+
+
+def _server_commands(http: str, workers: int) -> tuple[list[int], list[list[str]]]:
+    """The ports to load and the commands serving them: one gunicorn with its workers, or a daphne per worker."""
+    if http == "gunicorn":
+        port = _free_port()
+        return [port], [[sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+                         "quizsite.wsgi:application"]]
+    ports = [_free_port() for _ in range(workers)]
+    return ports, [[sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"]
+                   for port in ports]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -181,7 +198,7 @@ def _free_port() -> int:
 
 
 def _stop(server: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL: daphne waits for its request threads, which an overload leaves queued."""
+    """SIGTERM, then SIGKILL: a server waits for its requests in progress, which an overload leaves queued."""
     server.terminate()
     try:
         server.wait(timeout=10)
@@ -212,8 +229,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, nargs="+", default=[200], help="one table row pair per rate")
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--workers", type=int, default=2, help="daphne processes (docs/deployment.md: one per core)")
+    parser.add_argument("--http", choices=["gunicorn", "daphne"], default="gunicorn",
+                        help="the server for pages (docs/deployment.md: gunicorn, with daphne for WebSockets only)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 per core) or daphne processes (1 per core)")
     args = parser.parse_args()
+    workers = args.workers or (2 * os.cpu_count() if args.http == "gunicorn" else os.cpu_count())
     per_rate = [int(rate * args.seconds / 10) + 1 for rate in args.rate]  # ten questions per student attempt
     count = sum(per_rate)
     load_before = _load_averages()  # before our own preparation adds to it
@@ -221,15 +241,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
         env = _env(Path(tmp))
         students = _prepare(env, count)
-        ports = [_free_port() for _ in range(args.workers)]
-        log = open(ROOT / "var" / "bench-lessons-daphne.log", "wb")  # noqa: SIM115 - closed below
+        ports, commands = _server_commands(args.http, workers)
+        log = open(ROOT / LOG, "wb")  # noqa: SIM115 - closed below
         servers = [
-            subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                              "quizsite.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
-            for port in ports
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log) for command in commands
         ]
         try:
-            wait_until_serving(ports, "var/bench-lessons-daphne.log")
+            wait_until_serving(ports, LOG)
             rows = []
             for n, rate in enumerate(args.rate):
                 group = students[sum(per_rate[:n]): sum(per_rate[: n + 1])]  # every answer is a new one
@@ -254,30 +272,36 @@ def main() -> None:
             log.close()
     postgres = env["DATABASE_URL"].startswith("postgres")
     database = "PostgreSQL (connection pool per worker)" if postgres else "SQLite"
-    log_text = (ROOT / "var" / "bench-lessons-daphne.log").read_text(encoding="utf-8", errors="replace")
+    log_text = (ROOT / LOG).read_text(encoding="utf-8", errors="replace")
     refused = log_text.count("too many clients already") // 2  # psycopg's error and Django's wrapper
-    if args.workers == 1:
-        servers_text = "One daphne process"
+    if args.http == "gunicorn":
+        servers_text = (
+            f"gunicorn, {workers} sync workers (`quizsite.wsgi`, as docs/deployment.md serves pages; "
+            "the kernel spreads connections over the workers)"
+        )
     else:
         servers_text = (
-            f"{args.workers} daphne processes (one per core, as in docs/deployment.md; the client sends each request "
-            "to the worker with the fewest in flight, as nginx's `least_conn` would, without nginx's own cost)"
+            f"{workers} daphne process{'es' if workers > 1 else ''} (`quizsite.asgi`, the one-server shape; the client "
+            "sends each request to the worker with the fewest in flight, as nginx's `least_conn` would)"
         )
     body = (
-        f"{servers_text} (DEBUG=0), {database} on the same "
+        f"{servers_text}, DEBUG=0, {database} on the same "
         f"machine; open-loop client in the same machine (asyncio, one connection per request, "
         f"{args.seconds:.0f} s per row after a 1 s warm-up). Load average (1/5/15 min, `uptime`) before: "
         f"{load_before}, after: {load_after}; the machine is shared, and other work lowers the figures. "
         "Latency counts from the planned send time. Queries per request (pinned by "
         "tests/lessons/test_views.py, whatever the number of questions or attempts): lesson page 7 (8 once the student "
-        "has completed the lesson and may rate it), answer save 12. "
+        "has completed the lesson and may rate it), answer save 11. "
         f"Server errors caused by PostgreSQL refusing connections (\"too many clients\", a server shared "
         f"with other work): {refused}.\n\n"
         "| request | offered | requests | p50 | p95 | p99 | errors | served | target |\n"
         "|---|---|---|---|---|---|---|---|---|\n"
         + "\n".join(rows)
     )
-    write_section("lessons", "Lesson page and answer save", body)
+    if args.http == "gunicorn":
+        write_section("lessons", "Lesson page and answer save", body)
+    else:
+        write_section("lessons-daphne", "Lesson page and answer save, all HTTP through daphne", body)
     print(body)
 
 

@@ -82,7 +82,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "quizsite.urls"
 ASGI_APPLICATION = "quizsite.asgi.application"
-WSGI_APPLICATION = None
+WSGI_APPLICATION = "quizsite.wsgi.application"
 
 TEMPLATES = [
     {

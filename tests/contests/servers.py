@@ -1,4 +1,4 @@
-"""Real daphne processes and WebSocket clients for the fault tests."""
+"""Real server processes (daphne, gunicorn, redis-server) and WebSocket clients for the fault tests."""
 
 import asyncio
 import json
@@ -44,8 +44,8 @@ def server_env(port: int, *, redis_url: str | None = None, prefix: str = "") -> 
     return env
 
 
-class Daphne:
-    """One daphne worker on a fixed port, started and killed by the test."""
+class WebServer:
+    """One web server process on a fixed port, started and killed by the test."""
 
     def __init__(self, port: int, env: dict, log: Path):
         self.port = port
@@ -53,12 +53,12 @@ class Daphne:
         self.log_path = log
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Daphne":
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def start(self) -> "WebServer":
         log = open(self.log_path, "ab")  # noqa: SIM115 - owned by the process
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "quizsite.asgi:application"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )
+        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -69,7 +69,7 @@ class Daphne:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("daphne did not start: " + self.log_path.read_text(errors="replace"))
+        raise RuntimeError(f"{type(self).__name__} did not start: " + self.log_path.read_text(errors="replace"))
 
     def kill(self) -> None:
         """Kill -9: no clean shutdown, exactly like a crash."""
@@ -84,6 +84,20 @@ class Daphne:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class Daphne(WebServer):
+    """A daphne worker: HTTP and WebSockets through the ASGI application."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "quizsite.asgi:application"]
+
+
+class Gunicorn(WebServer):
+    """gunicorn with two sync workers: plain HTTP through the WSGI application, as deployed."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{self.port}", "-w", "2", "quizsite.wsgi:application"]
 
 
 class Client:

@@ -241,16 +241,15 @@ def attempt_start(*, student: User, lesson: Lesson, seed: str | None = None) -> 
     return attempt
 
 
-def _locked_attempt(attempt: PracticeAttempt) -> PracticeAttempt:
-    # ``of``: lock the attempt's row only. A bare FOR UPDATE would also lock the
-    # joined lesson and course rows and make every student of a lesson wait for
-    # each other's answers.
-    attempt = (
-        PracticeAttempt.objects.select_for_update(of=("self",)).select_related("lesson__course").get(pk=attempt.pk)
-    )
-    if attempt.submitted_at is not None:
+def _lock_open_attempt(attempt: PracticeAttempt) -> None:
+    """Lock the attempt's row, so its answers and its submission queue behind each other; refuse a submitted one.
+
+    Only that row: a FOR UPDATE over a join with the lesson would lock the lesson's
+    row too and make every student of the lesson wait for each other's answers.
+    """
+    locked = PracticeAttempt.objects.select_for_update().filter(pk=attempt.pk)
+    if locked.values_list("submitted_at", flat=True).get() is not None:
         raise ValidationError(_("Bài luyện tập này đã nộp; không thể thay đổi câu trả lời."), code="submitted")
-    return attempt
 
 
 @dataclass(frozen=True)
@@ -266,7 +265,7 @@ def answer_record(*, attempt: PracticeAttempt, question: Question, raw: Sequence
     ``question`` comes with its choices prefetched: the caller has loaded it anyway
     (the practice form is decoded against it), so it is not fetched twice.
     """
-    attempt = _locked_attempt(attempt)
+    _lock_open_attempt(attempt)  # its question ids and seed never change: the caller's copy serves
     if question.pk not in attempt.question_ids:
         raise ValidationError(_("Câu hỏi này không thuộc bài luyện tập của em."), code="not_in_attempt")
     answered_ids = set(attempt.answers.values_list("question_id", flat=True))
@@ -298,7 +297,8 @@ class AttemptResult:
 @transaction.atomic
 def attempt_submit(*, attempt: PracticeAttempt) -> AttemptResult:
     """Score a fully answered attempt; a pass at the lesson's mastery completes the lesson."""
-    attempt = _locked_attempt(attempt)
+    _lock_open_attempt(attempt)
+    attempt = PracticeAttempt.objects.select_related("lesson__course").get(pk=attempt.pk)
     answers = list(attempt.answers.values_list("is_correct", flat=True))
     missing = attempt.total - len(answers)
     if missing > 0:

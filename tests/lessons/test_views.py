@@ -235,7 +235,7 @@ def _queries(client, method, url, data=None, **headers) -> int:
 # Query budgets: session, user and the active role (middleware and decorators) come
 # first; the header's role list is one more on full pages.
 LESSON_PAGE_QUERIES = 8  # + lesson with its quiz, completion, attempts; rating once completed
-ANSWER_QUERIES = 11  # + attempt, question, choices; locked attempt, answered ids, insert
+ANSWER_QUERIES = 11  # + attempt, question, choices; lock, answered ids, insert
 
 
 def test_lesson_page_queries_do_not_grow_with_history(student_client, student, lesson):

@@ -36,6 +36,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,6 +178,62 @@ async def _open_loop(ports: list[int], payloads: list[bytes], rate: float) -> tu
     return results, time.perf_counter() - start
 
 
+@dataclass
+class Run:
+    results: list
+    elapsed: float
+    cpu_ms: dict  # CPU per request served, in ms: "server", "postgres", "client"
+
+
+def _cpu_by_pid(pids) -> dict[int, float]:
+    """User + system CPU seconds of each process so far, from /proc (processes gone by now are left out)."""
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def _server_pids(servers: list[subprocess.Popen]) -> list[int]:
+    """The server processes and their children (gunicorn's workers)."""
+    pids = [server.pid for server in servers]
+    for server in servers:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+        if children.exists():
+            pids += [int(child) for child in children.read_text().split()]
+    return pids
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().startswith("postgres"):
+                pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
+
+
+def _measured(ports: list[int], payloads: list[bytes], rate: float, servers: list[subprocess.Popen]) -> Run:
+    """One open-loop row, with the CPU the servers, PostgreSQL (every backend on the machine) and the client spent."""
+    groups = {"server": _server_pids(servers), "postgres": _postgres_pids()}
+    before = {name: _cpu_by_pid(pids) for name, pids in groups.items()}
+    client_before = time.process_time()
+    results, elapsed = asyncio.run(_open_loop(ports, payloads, rate))
+    client = time.process_time() - client_before
+    groups["postgres"] = sorted(set(groups["postgres"]) | set(_postgres_pids()))  # backends opened meanwhile
+    spent = {
+        name: sum(now - before[name].get(pid, 0.0) for pid, now in _cpu_by_pid(pids).items())
+        for name, pids in groups.items()
+    }
+    spent["client"] = client
+    return Run(results, elapsed, {name: 1000 * seconds / len(results) for name, seconds in spent.items()})
+
+
 LOG = "var/bench-lessons-server.log"
 
 
@@ -211,7 +268,8 @@ def _load_averages() -> str:
     return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def _row(name: str, results: list, elapsed: float, rate: float, ok_status: int, target_ms: float) -> str:
+def _row(name: str, run: Run, rate: float, ok_status: int, target_ms: float) -> str:
+    results, elapsed = run.results, run.elapsed
     latencies = sorted(latency * 1000 for latency, _status in results)
     statuses = Counter(status for _latency, status in results if status != ok_status)
     errors = ", ".join(f"{count}× {status or 'no reply'}" for status, count in sorted(statuses.items())) or "0"
@@ -222,6 +280,7 @@ def _row(name: str, results: list, elapsed: float, rate: float, ok_status: int, 
     met = "met" if pct(0.95) <= target_ms and errors == "0" else "**not met**"
     return (f"| {name} | {rate:.0f} req/s | {len(results)} | {statistics.median(latencies):.0f} ms | "
             f"{pct(0.95):.0f} ms | {pct(0.99):.0f} ms | {errors} | {len(results) / elapsed:.0f} req/s | "
+            f"{run.cpu_ms['server']:.1f} / {run.cpu_ms['postgres']:.1f} / {run.cpu_ms['client']:.1f} ms | "
             f"p95 ≤ {target_ms:.0f} ms, 0 errors: {met} |")
 
 
@@ -259,11 +318,10 @@ def main() -> None:
                     for q in range(10) for student in group
                 ][:total]
                 asyncio.run(_open_loop(ports, pages[: int(rate)], rate))  # warm-up, not counted
-                page_results, page_time = asyncio.run(_open_loop(ports, pages, rate))
-                answer_results, answer_time = asyncio.run(_open_loop(ports, answers, rate))
                 rows += [
-                    _row("GET lesson page `/lessons/l1/`", page_results, page_time, rate, 200, 150),
-                    _row("POST answer (saved, graded, locked; fragment back)", answer_results, answer_time, rate, 200, 100),
+                    _row("GET lesson page `/lessons/l1/`", _measured(ports, pages, rate, servers), rate, 200, 150),
+                    _row("POST answer (saved, graded, locked; fragment back)",
+                         _measured(ports, answers, rate, servers), rate, 200, 100),
                 ]
             load_after = _load_averages()
         finally:
@@ -294,8 +352,11 @@ def main() -> None:
         "has completed the lesson and may rate it), answer save 11. "
         f"Server errors caused by PostgreSQL refusing connections (\"too many clients\", a server shared "
         f"with other work): {refused}.\n\n"
-        "| request | offered | requests | p50 | p95 | p99 | errors | served | target |\n"
-        "|---|---|---|---|---|---|---|---|---|\n"
+        "CPU per request: user + system time from /proc of the server processes (gunicorn's workers included), "
+        "of every PostgreSQL process on the machine, and of the client, divided by the requests of the row.\n\n"
+        "| request | offered | requests | p50 | p95 | p99 | errors | served | CPU per request: server / PostgreSQL / "
+        "client | target |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n"
         + "\n".join(rows)
     )
     if args.http == "gunicorn":

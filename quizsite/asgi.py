@@ -1,4 +1,8 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels, in one daphne process."""
+"""ASGI entry point: HTTP through Django, WebSockets through Channels, in one daphne process.
+
+At scale (docs/deployment.md) daphne serves only the WebSockets, and gunicorn
+serves the pages through ``quizsite.wsgi``.
+"""
 
 import os
 

@@ -110,10 +110,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
-    # Under ASGI every request in flight runs its sync view in its own thread,
-    # so a burst (a class logging in, a contest opening) would open one
+    # Under ASGI (daphne) every request in flight runs its sync view in its own
+    # thread, so a burst (a class logging in, a contest opening) would open one
     # connection each and exhaust PostgreSQL's max_connections. A pool caps
     # them per process; requests wait for a free connection instead of failing.
+    # A sync gunicorn worker needs only one (DB_POOL_MAX_SIZE, docs/deployment.md).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "pool": {

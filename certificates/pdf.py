@@ -156,7 +156,7 @@ def write_certificates(docs: Iterable[CertificateDocument], fileobj: BinaryIO, *
     with render_lock:
         # The initial font is ours, or reportlab would add an unused Helvetica.
         canvas = Canvas(fileobj, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1, initialFontName=REGULAR)
-        canvas.setTitle(_nfc(title))
+        canvas.setTitle(nfc(title))
         canvas.setSubject(SUBJECT)
         canvas.setCreator(CREATOR)
         authors: list[str] = []
@@ -167,7 +167,7 @@ def write_certificates(docs: Iterable[CertificateDocument], fileobj: BinaryIO, *
             canvas.showPage()
         if not authors:
             raise ValueError("no certificates to write")
-        canvas.setAuthor(_nfc(", ".join(authors)))
+        canvas.setAuthor(nfc(", ".join(authors)))
         canvas.save()
 
 
@@ -198,7 +198,7 @@ def register_fonts() -> None:
         _fonts_registered = True
 
 
-def _nfc(text: str) -> str:
+def nfc(text: str) -> str:
     # reportlab does no shaping: decomposed accents would land beside their letter.
     return unicodedata.normalize("NFC", text)
 
@@ -212,7 +212,7 @@ def fit_size(text: str, font: str, size: float, max_width: float, min_size: floa
 
 def _centred(canvas: Canvas, text: str, x: float, y: float, font: str, size: float, max_width: float) -> float:
     """Draw ``text`` centred on ``x``, shrunk to fit; return its width."""
-    text = _nfc(text)
+    text = nfc(text)
     size = fit_size(text, font, size, max_width)
     canvas.setFont(font, size)
     canvas.drawCentredString(x, y, text)
@@ -291,8 +291,8 @@ def _draw_body(canvas: Canvas, doc: CertificateDocument) -> None:
 
 def _draw_holder(canvas: Canvas, doc: CertificateDocument, centre: float, y: float) -> None:
     """Draw the label and the name as one centred line; only the name shrinks."""
-    label = _nfc(doc.holder_label)
-    name = _nfc(doc.holder_name)
+    label = nfc(doc.holder_label)
+    name = nfc(doc.holder_name)
     label_size = 15
     label_width = pdfmetrics.stringWidth(label, REGULAR, label_size)
     gap = 10 if label else 0
@@ -332,7 +332,7 @@ def _draw_verification(canvas: Canvas, doc: CertificateDocument) -> None:
     text_x = x + QR_SIZE + 6
     max_width = SIGNER_CENTRE - SIGNER_WIDTH / 2 - text_x - 10
     for offset, text in ((48, f"Tra cứu: {doc.verify_url}"), (34, f"Mã xác thực: {doc.code_display}")):
-        text = _nfc(text)
+        text = nfc(text)
         size = fit_size(text, REGULAR, 8.5, max_width, min_size=5)
         canvas.setFont(REGULAR, size)
         canvas.drawString(text_x, y + offset, text)

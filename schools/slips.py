@@ -7,7 +7,6 @@ keeps two documents from sharing reportlab's font objects at the same time.
 """
 
 import io
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -25,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from certificates.pdf import BOLD, ITALIC, REGULAR, fit_size, register_fonts, render_lock
+from certificates.pdf import BOLD, ITALIC, REGULAR, fit_size, nfc, register_fonts, render_lock
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 1.0 * cm
@@ -52,11 +51,6 @@ class Slip:
     full_name: str
     username: str
     password: str
-
-
-def _nfc(text: str) -> str:
-    # reportlab does no shaping: decomposed accents would land beside their letter.
-    return unicodedata.normalize("NFC", text)
 
 
 # --- XLSX -----------------------------------------------------------------------------------------
@@ -97,8 +91,8 @@ def slips_pdf(slips: Sequence[Slip], *, login_url: str, title: str = SLIP_TITLE)
     buffer = io.BytesIO()
     with render_lock:
         canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=REGULAR)
-        canvas.setTitle(_nfc(title))
-        canvas.setAuthor(_nfc(slips[0].school_name))
+        canvas.setTitle(nfc(title))
+        canvas.setAuthor(nfc(slips[0].school_name))
         for start in range(0, len(slips), SLIPS_PER_PAGE):
             for index, slip in enumerate(slips[start : start + SLIPS_PER_PAGE]):
                 column, row = index % SLIP_COLUMNS, index // SLIP_COLUMNS
@@ -112,7 +106,7 @@ def slips_pdf(slips: Sequence[Slip], *, login_url: str, title: str = SLIP_TITLE)
 
 def _text(canvas: Canvas, text: str, x: float, y: float, font: str, size: float, max_width: float) -> None:
     """Draw ``text`` from ``x``, shrunk to fit ``max_width``."""
-    text = _nfc(text)
+    text = nfc(text)
     canvas.setFont(font, fit_size(text, font, size, max_width))
     canvas.drawString(x, y, text)
 
@@ -131,7 +125,7 @@ def _draw_slip(canvas: Canvas, slip: Slip, x: float, y: float, login_url: str) -
     canvas.setFillColor(MUTED)
     _text(canvas, slip.school_name, left, top - 8, REGULAR, 8.5, width)
     canvas.setFillColor(black)
-    class_line = _nfc(f"Lớp {slip.class_name}")
+    class_line = nfc(f"Lớp {slip.class_name}")
     class_size = fit_size(class_line, BOLD, 11, width / 2)
     canvas.setFont(BOLD, class_size)
     canvas.drawRightString(left + width, top - 23, class_line)
@@ -240,7 +234,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _p(text: str, style: ParagraphStyle, **kwargs) -> Paragraph:
     """A paragraph of plain text: escaped, so a name can never inject markup."""
-    return Paragraph(escape(_nfc(text)), style, **kwargs)
+    return Paragraph(escape(nfc(text)), style, **kwargs)
 
 
 def _consent_page(doc: ConsentFormDocument, student_name: str, styles: dict[str, ParagraphStyle]) -> list:
@@ -313,8 +307,8 @@ def consent_form_pdf(doc: ConsentFormDocument) -> bytes:
             rightMargin=1.6 * cm,
             topMargin=1.3 * cm,
             bottomMargin=1.2 * cm,
-            title=_nfc(f"Phiếu đồng ý xử lý dữ liệu cá nhân – lớp {doc.class_name}"),
-            author=_nfc(doc.school_name),
+            title=nfc(f"Phiếu đồng ý xử lý dữ liệu cá nhân – lớp {doc.class_name}"),
+            author=nfc(doc.school_name),
             initialFontName=REGULAR,
         ).build(story)
     return buffer.getvalue()

@@ -68,6 +68,7 @@ class QuestionSpec:
     source: str
     order: int
     choices: list[ChoiceSpec]
+    check_form: str = ""
 
 
 @dataclass
@@ -364,7 +365,8 @@ def _read_lesson(
     )
 
 
-QUESTION_FIELDS = {"id", "kind", "text", "choices", "items", "pairs", "explanation", "source"}
+QUESTION_FIELDS = {"id", "kind", "text", "choices", "items", "pairs", "explanation", "source", "check"}
+CHECK_FORMS = ("A", "B")
 PARTS_BY_KIND = {
     grading.SINGLE: "choices", grading.MULTIPLE: "choices", grading.TRUEFALSE: "choices",
     grading.ORDERING: "items", grading.MATCHING: "pairs",
@@ -460,6 +462,10 @@ def _read_questions(
         source = check.get(question, "source", "str", max_length=100)
         if source:
             _check_source(check, question, source, sources)
+        check_form = check.get(question, "check", "str", required=False, default="")
+        if check_form and check_form not in CHECK_FORMS:
+            check.problem(question.key_lines["check"], f"'check' chỉ nhận {' hoặc '.join(CHECK_FORMS)} (đề kiểm tra đầu vào/đầu ra)")
+            check_form = ""
         choices = _read_choices(check, question, kind) if kind else []
         if kind and choices:
             try:
@@ -467,7 +473,7 @@ def _read_questions(
             except ValueError as error:
                 check.problem(question.line, f"đáp án không hợp lệ: {error}")
         if key and kind and text and explanation and source:
-            specs.append(QuestionSpec(key, lesson_key or "", kind, text, explanation, source, order, choices))
+            specs.append(QuestionSpec(key, lesson_key or "", kind, text, explanation, source, order, choices, check_form))
     return lesson_key, specs
 
 
@@ -500,13 +506,14 @@ def read_curriculum(root: Path, *, image_dir: Path) -> CourseSpec:
         lesson_key, specs = _read_questions(path, root, set(by_key), sources, seen_ids, problems)
         questions.extend(specs)
         if lesson_key:
-            counts[lesson_key] = counts.get(lesson_key, 0) + len(specs)
+            practice = sum(1 for spec in specs if not spec.check_form)
+            counts[lesson_key] = counts.get(lesson_key, 0) + practice
     if course is not None:
         for entry in entries:
             if counts.get(entry.key, 0) < course.draw_count:
                 course_check.problem(
                     entry.line,
-                    f"bài '{entry.key}' cần ít nhất {course.draw_count} câu hỏi hợp lệ (đang có {counts.get(entry.key, 0)})",
+                    f"bài '{entry.key}' cần ít nhất {course.draw_count} câu hỏi luyện tập hợp lệ (đang có {counts.get(entry.key, 0)})",
                 )
     if problems or course is None:
         raise CurriculumError(problems)

@@ -31,6 +31,8 @@ class Lesson(models.Model):
         NONE = "", _("Không có")
         PORTAL = "portal", _("Cổng dịch vụ công mô phỏng")
         REAL_SITE = "real-site", _("Trang nào là thật?")
+        PROCEDURE = "procedure", _("Đăng nhập và đọc thông tin thủ tục (mô phỏng)")
+        TRACKING = "tracking", _("Theo dõi và bổ sung hồ sơ (mô phỏng)")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
     key = models.SlugField(unique=True, help_text="stable id from the curriculum file, e.g. l1")
@@ -94,6 +96,13 @@ class Question(models.Model):
         ORDERING = "ordering", _("Sắp xếp thứ tự")
         MATCHING = "matching", _("Ghép nối")
 
+    class CheckForm(models.TextChoices):
+        """Parallel forms of the entry and exit knowledge checks (docs/content.md)."""
+
+        NONE = "", _("Luyện tập")
+        A = "A", _("Đề kiểm tra A")
+        B = "B", _("Đề kiểm tra B")
+
     LIVE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUEFALSE, Kind.ORDERING)
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
@@ -104,6 +113,10 @@ class Question(models.Model):
     source = models.CharField(_("nguồn"), max_length=100, blank=True)
     order = models.PositiveIntegerField(default=0)
     is_retired = models.BooleanField(default=False)
+    check_form = models.CharField(
+        max_length=1, choices=CheckForm.choices, blank=True,
+        help_text="held out of practice: an item of the entry/exit knowledge check form A or B",
+    )
 
     class Meta:
         ordering = ["quiz", "order", "pk"]

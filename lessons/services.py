@@ -109,7 +109,7 @@ def _curriculum_write(spec: CourseSpec) -> LoadReport:
         question = existing.get(qs.key) or Question(key=qs.key)
         values = {
             "quiz": quizzes[qs.lesson_key], "kind": qs.kind, "text": qs.text, "explanation": qs.explanation,
-            "source": qs.source, "order": qs.order, "is_retired": False,
+            "source": qs.source, "order": qs.order, "is_retired": False, "check_form": qs.check_form,
         }
         outcome = _sync(question, values)
         choices = {choice.key: choice for choice in question.choices.all()} if outcome != "created" else {}
@@ -225,7 +225,7 @@ def attempt_start(*, student: User, lesson: Lesson, seed: str | None = None) -> 
     if open_attempt:
         return open_attempt
     quiz = lesson.practice_quiz
-    pool = [str(pk) for pk in quiz.questions.filter(is_retired=False).values_list("pk", flat=True)]
+    pool = [str(pk) for pk in quiz.questions.filter(is_retired=False, check_form="").values_list("pk", flat=True)]
     if not pool:
         raise ValidationError(_("Bài học này chưa có câu hỏi luyện tập."))
     seed = seed or secrets.token_hex(8)

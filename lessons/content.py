@@ -200,6 +200,13 @@ class _Sources:
     unverified: set[str]
 
 
+def _source_described(description) -> bool:
+    """A source is a text, or a mapping ``{title: text, checked: date}`` that says when it was last checked."""
+    if isinstance(description, dict):
+        description = description.get("title")
+    return isinstance(description, str) and bool(description.strip())
+
+
 def _read_sources(root: Path, problems: list[Problem]) -> _Sources:
     check = _File("sources.yaml", problems)
     data = check.mapping(check.parse_yaml(_read(root / "sources.yaml", check)), 1, "sources.yaml")
@@ -214,7 +221,7 @@ def _read_sources(root: Path, problems: list[Problem]) -> _Sources:
         for token, description in tokens.items():
             if not isinstance(token, str) or not re.fullmatch(r"[A-Z][0-9]{0,2}", token):
                 check.problem(tokens.key_lines[token], f"mã nguồn '{token}' không hợp lệ")
-            elif not isinstance(description, str) or not description.strip():
+            elif not _source_described(description):
                 check.problem(tokens.key_lines[token], f"mã nguồn '{token}' thiếu mô tả")
             elif token in sources.known or token in sources.unverified:
                 check.problem(tokens.key_lines[token], f"mã nguồn '{token}' bị khai báo hai lần")

@@ -23,7 +23,7 @@ from lessons import grading
 from lessons.keys import answer_key
 from lessons.rendering import markdown_to_html
 
-SIMULATIONS = ("portal", "real-site")
+SIMULATIONS = ("portal", "real-site", "procedure", "tracking")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 CHOICE_ID_PATTERN = re.compile(r"^[a-z0-9]{1,20}$")
 TOKEN_SPLIT = re.compile(r"[/,]")

@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,7 +42,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._report import write_section  # noqa: E402
-from bench._servers import wait_until_serving  # noqa: E402
+from bench._servers import (  # noqa: E402
+    cpu_by_pid,
+    ensure_postgres_database,
+    free_port,
+    load_averages,
+    postgres_pids,
+    server_pids,
+    stop,
+    wait_until_serving,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/qs_bench_lessons"
 
@@ -107,19 +115,10 @@ def _env(workdir: Path) -> dict:
     return env
 
 
-def _ensure_postgres_database(url: str) -> None:
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def _prepare(env: dict, count: int) -> list[dict]:
-    _ensure_postgres_database(env["DATABASE_URL"])
+    ensure_postgres_database(env["DATABASE_URL"])
     for command in (["migrate", "--noinput"], ["load_curriculum"], ["collectstatic", "--noinput"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
     result = subprocess.run([sys.executable, "-c", PREPARE.replace("COUNT", str(count))], cwd=ROOT, env=env,
@@ -185,49 +184,22 @@ class Run:
     cpu_ms: dict  # CPU per request served, in ms: "server", "postgres", "client"
 
 
-def _cpu_by_pid(pids) -> dict[int, float]:
-    """User + system CPU seconds of each process so far, from /proc (processes gone by now are left out)."""
-    seconds = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return seconds
 
 
-def _server_pids(servers: list[subprocess.Popen]) -> list[int]:
-    """The server processes and their children (gunicorn's workers)."""
-    pids = [server.pid for server in servers]
-    for server in servers:
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-        if children.exists():
-            pids += [int(child) for child in children.read_text().split()]
-    return pids
 
 
-def _postgres_pids() -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and (entry / "comm").read_text().startswith("postgres"):
-                pids.append(int(entry.name))
-        except OSError:
-            continue
-    return pids
 
 
 def _measured(ports: list[int], payloads: list[bytes], rate: float, servers: list[subprocess.Popen]) -> Run:
     """One open-loop row, with the CPU the servers, PostgreSQL (every backend on the machine) and the client spent."""
-    groups = {"server": _server_pids(servers), "postgres": _postgres_pids()}
-    before = {name: _cpu_by_pid(pids) for name, pids in groups.items()}
+    groups = {"server": server_pids(servers), "postgres": postgres_pids()}
+    before = {name: cpu_by_pid(pids) for name, pids in groups.items()}
     client_before = time.process_time()
     results, elapsed = asyncio.run(_open_loop(ports, payloads, rate))
     client = time.process_time() - client_before
-    groups["postgres"] = sorted(set(groups["postgres"]) | set(_postgres_pids()))  # backends opened meanwhile
+    groups["postgres"] = sorted(set(groups["postgres"]) | set(postgres_pids()))  # backends opened meanwhile
     spent = {
-        name: sum(now - before[name].get(pid, 0.0) for pid, now in _cpu_by_pid(pids).items())
+        name: sum(now - before[name].get(pid, 0.0) for pid, now in cpu_by_pid(pids).items())
         for name, pids in groups.items()
     }
     spent["client"] = client
@@ -240,32 +212,18 @@ LOG = "var/bench-lessons-server.log"
 def _server_commands(http: str, workers: int) -> tuple[list[int], list[list[str]]]:
     """The ports to load and the commands serving them: one gunicorn with its workers, or a daphne per worker."""
     if http == "gunicorn":
-        port = _free_port()
+        port = free_port()
         return [port], [[sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers),
                          "quizsite.wsgi:application"]]
-    ports = [_free_port() for _ in range(workers)]
+    ports = [free_port() for _ in range(workers)]
     return ports, [[sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"]
                    for port in ports]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
-def _stop(server: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL: a server waits for its requests in progress, which an overload leaves queued."""
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=10)
 
 
-def _load_averages() -> str:
-    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def _row(name: str, run: Run, rate: float, ok_status: int, target_ms: float) -> str:
@@ -295,7 +253,7 @@ def main() -> None:
     workers = args.workers or (2 * os.cpu_count() if args.http == "gunicorn" else os.cpu_count())
     per_rate = [int(rate * args.seconds / 10) + 1 for rate in args.rate]  # ten questions per student attempt
     count = sum(per_rate)
-    load_before = _load_averages()  # before our own preparation adds to it
+    load_before = load_averages()  # before our own preparation adds to it
     (ROOT / "var").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
         env = _env(Path(tmp))
@@ -323,10 +281,10 @@ def main() -> None:
                     _row("POST answer (saved, graded, locked; fragment back)",
                          _measured(ports, answers, rate, servers), rate, 200, 100),
                 ]
-            load_after = _load_averages()
+            load_after = load_averages()
         finally:
             for server in servers:
-                _stop(server)
+                stop(server)
             log.close()
     postgres = env["DATABASE_URL"].startswith("postgres")
     database = "PostgreSQL (connection pool per worker)" if postgres else "SQLite"

@@ -89,6 +89,7 @@ class LessonSpec:
     body_html: str
     teacher_guide_html: str
     source_file: str
+    changes: str = ""
 
 
 @dataclass
@@ -294,7 +295,7 @@ def _read_course(root: Path, problems: list[Problem]) -> tuple[CourseSpec | None
 
 LESSON_FIELDS = {
     "id", "order", "title", "summary", "required", "mastery", "duration", "simulation", "illustration",
-    "illustration_alt", "objectives", "takeaways", "teacher_guide",
+    "illustration_alt", "objectives", "takeaways", "teacher_guide", "changes",
 }
 
 
@@ -369,6 +370,7 @@ def _read_lesson(
         body_html=markdown_to_html(body),
         teacher_guide_html=markdown_to_html(teacher_guide) if teacher_guide else "",
         source_file=label,
+        changes=front.get(data, "changes", "str", required=False, default="", max_length=1000),
     )
 
 

@@ -15,6 +15,7 @@ database. Problems are written in Vietnamese for the people editing content.
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -69,6 +70,8 @@ class QuestionSpec:
     order: int
     choices: list[ChoiceSpec]
     check_form: str = ""
+    file: str = ""
+    line: int | None = None
 
 
 @dataclass
@@ -98,6 +101,7 @@ class CourseSpec:
     title: str
     version: int
     draw_count: int
+    content_date: date | None = None
     lessons: list[LessonSpec] = field(default_factory=list)
     questions: list[QuestionSpec] = field(default_factory=list)
 
@@ -199,13 +203,28 @@ class _File:
 class _Sources:
     known: set[str]
     unverified: set[str]
+    latest_check: date | None = None
 
 
-def _source_described(description) -> bool:
-    """A source is a text, or a mapping ``{title: text, checked: date}`` that says when it was last checked."""
-    if isinstance(description, dict):
-        description = description.get("title")
-    return isinstance(description, str) and bool(description.strip())
+def _checked_date(description) -> date | None:
+    """The ``checked`` date of a source mapping ``{title: text, checked: YYYY-MM-DD}``, or None."""
+    value = description.get("checked") if isinstance(description, dict) else None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _source_problem(group: str, description) -> str | None:
+    """What is wrong with a token's description: every text needs a title; a source also a check date."""
+    title = description.get("title") if isinstance(description, dict) else description
+    if not isinstance(title, str) or not title.strip():
+        return "thiếu mô tả"
+    if group == "sources" and _checked_date(description) is None:
+        return "thiếu ngày kiểm tra (checked: YYYY-MM-DD)"
+    return None
 
 
 def _read_sources(root: Path, problems: list[Problem]) -> _Sources:
@@ -222,12 +241,15 @@ def _read_sources(root: Path, problems: list[Problem]) -> _Sources:
         for token, description in tokens.items():
             if not isinstance(token, str) or not re.fullmatch(r"[A-Z][0-9]{0,2}", token):
                 check.problem(tokens.key_lines[token], f"mã nguồn '{token}' không hợp lệ")
-            elif not _source_described(description):
-                check.problem(tokens.key_lines[token], f"mã nguồn '{token}' thiếu mô tả")
+            elif problem := _source_problem(group, description):
+                check.problem(tokens.key_lines[token], f"mã nguồn '{token}' {problem}")
             elif token in sources.known or token in sources.unverified:
                 check.problem(tokens.key_lines[token], f"mã nguồn '{token}' bị khai báo hai lần")
             else:
                 (sources.unverified if group == "unverified" else sources.known).add(token)
+                checked = _checked_date(description)
+                if checked and (sources.latest_check is None or checked > sources.latest_check):
+                    sources.latest_check = checked
     return sources
 
 
@@ -482,7 +504,10 @@ def _read_questions(
             except ValueError as error:
                 check.problem(question.line, f"đáp án không hợp lệ: {error}")
         if key and kind and text and explanation and source:
-            specs.append(QuestionSpec(key, lesson_key or "", kind, text, explanation, source, order, choices, check_form))
+            specs.append(QuestionSpec(
+                key, lesson_key or "", kind, text, explanation, source, order, choices, check_form,
+                file=check.label, line=question.line,
+            ))
     return lesson_key, specs
 
 
@@ -502,10 +527,15 @@ def read_curriculum(root: Path, *, image_dir: Path) -> CourseSpec:
         if entry.key not in found:
             course_check.problem(entry.line, f"không có tệp bài học cho '{entry.key}' trong lessons/")
     orders: dict[int, str] = {}
+    position = {entry.key: index for index, entry in enumerate(entries, start=1)}
     for lesson in lessons:
         if lesson.order in orders:
             _File(lesson.source_file, problems).problem(
                 None, f"'order' {lesson.order} trùng với {orders[lesson.order]}"
+            )
+        elif lesson.key in position and lesson.order != position[lesson.key]:
+            _File(lesson.source_file, problems).problem(
+                None, f"'order' {lesson.order} khác vị trí {position[lesson.key]} của bài trong course.yaml"
             )
         orders[lesson.order] = lesson.source_file
     questions: list[QuestionSpec] = []
@@ -529,4 +559,5 @@ def read_curriculum(root: Path, *, image_dir: Path) -> CourseSpec:
     order_in_course = {entry.key: index for index, entry in enumerate(entries)}
     course.lessons = sorted(lessons, key=lambda lesson: order_in_course[lesson.key])
     course.questions = questions
+    course.content_date = sources.latest_check
     return course

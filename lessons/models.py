@@ -17,6 +17,9 @@ class Course(models.Model):
     key = models.SlugField(unique=True)
     title = models.CharField(_("tên khóa học"), max_length=200)
     version = models.PositiveIntegerField(default=1)
+    content_date = models.DateField(
+        null=True, blank=True, help_text="latest date a cited source was checked (sources.yaml)"
+    )
 
     class Meta:
         verbose_name = _("khóa học")
@@ -51,6 +54,7 @@ class Lesson(models.Model):
     body_html = models.TextField(help_text="sanitised HTML rendered once at load time")
     teacher_guide_html = models.TextField(blank=True)
     source_file = models.CharField(max_length=200, blank=True)
+    changes = models.TextField(_("điểm mới của phiên bản"), blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:

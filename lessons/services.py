@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from coverage import summaries
 from lessons import grading, simulations
-from lessons.content import CourseSpec, read_curriculum
+from lessons.content import CourseSpec, CurriculumError, Problem, read_curriculum
 from lessons.keys import answer_key, question_answer_key
 from lessons.models import (
     Choice,
@@ -53,6 +53,8 @@ class LoadReport:
     unchanged: int
     questions_retired: int
     lessons_retired: int
+    questions_added: int = 0
+    questions_changed: int = 0
 
 
 def _sync(instance, values: dict) -> str:
@@ -81,11 +83,38 @@ def curriculum_load(*, root: Path = CURRICULUM_ROOT, image_dir: Path | None = No
     return _curriculum_write(spec)
 
 
+def _meaning(key: grading.AnswerKey) -> tuple:
+    """What must not change under a question id: its kind and what is right (options may be reordered)."""
+    return (key.kind, key.correct, key.order, tuple(sorted(key.pairs.items())))
+
+
+def _answer_key_changes(spec: CourseSpec, existing: dict[str, Question]) -> list[Problem]:
+    """Questions whose id is already stored (in use or retired) with another kind or answer key.
+
+    Attempts, reports and contest results refer to a question by its id: an id keeps one meaning.
+    """
+    problems = []
+    for qs in spec.questions:
+        stored = existing.get(qs.key)
+        if stored is not None and _meaning(question_answer_key(stored)) != _meaning(answer_key(qs.kind, qs.choices)):
+            problems.append(Problem(qs.file, qs.line, (
+                f"câu hỏi '{qs.key}' đã có với đáp án khác; đổi đáp án thì xóa câu cũ (câu cũ sẽ ngừng dùng, "
+                "lịch sử được giữ) và thêm câu mới với mã mới"
+            )))
+    return problems
+
+
 @transaction.atomic
 def _curriculum_write(spec: CourseSpec) -> LoadReport:
+    existing = {
+        q.key: q for q in Question.objects.filter(key__in=[qs.key for qs in spec.questions]).prefetch_related("choices")
+    }
+    if problems := _answer_key_changes(spec, existing):
+        raise CurriculumError(problems)
     tally = {"created": 0, "updated": 0, "unchanged": 0}
+    question_tally = {"created": 0, "updated": 0, "unchanged": 0}
     course = Course.objects.filter(key=spec.key).first() or Course(key=spec.key)
-    tally[_sync(course, {"title": spec.title, "version": spec.version})] += 1
+    tally[_sync(course, {"title": spec.title, "version": spec.version, "content_date": spec.content_date})] += 1
     lessons = {lesson.key: lesson for lesson in Lesson.objects.filter(key__in=[ls.key for ls in spec.lessons])}
     for ls in spec.lessons:
         lesson = lessons.setdefault(ls.key, Lesson(key=ls.key))
@@ -94,7 +123,7 @@ def _curriculum_write(spec: CourseSpec) -> LoadReport:
             for name in (
                 "order", "title", "summary", "required", "simulation_required", "mastery", "duration", "simulation",
                 "illustration", "illustration_alt", "objectives", "takeaways", "body_html", "teacher_guide_html",
-                "source_file",
+                "source_file", "changes",
             )
         }
         tally[_sync(lesson, {**values, "course": course, "is_active": True})] += 1
@@ -102,9 +131,6 @@ def _curriculum_write(spec: CourseSpec) -> LoadReport:
         tally[_sync(quiz, {"title": ls.title, "draw_count": spec.draw_count})] += 1
     lessons_retired = course.lessons.exclude(key__in=lessons).filter(is_active=True).update(is_active=False)
     quizzes = {quiz.lesson.key: quiz for quiz in Quiz.objects.filter(lesson__course=course).select_related("lesson")}
-    existing = {
-        q.key: q for q in Question.objects.filter(key__in=[qs.key for qs in spec.questions]).prefetch_related("choices")
-    }
     for qs in spec.questions:
         question = existing.get(qs.key) or Question(key=qs.key)
         values = {
@@ -122,13 +148,16 @@ def _curriculum_write(spec: CourseSpec) -> LoadReport:
             Choice.objects.filter(pk__in=[choice.pk for choice in choices.values()]).delete()
             outcome = "updated" if outcome == "unchanged" else outcome
         tally[outcome] += 1
+        question_tally[outcome] += 1
     questions_retired = (
         Question.objects.filter(quiz__lesson__course=course, key__isnull=False, is_retired=False)
         .exclude(key__in=[qs.key for qs in spec.questions])
         .update(is_retired=True)
     )
-    return LoadReport(course, tally["created"], tally["updated"], tally["unchanged"], questions_retired,
-                      lessons_retired)
+    return LoadReport(
+        course, tally["created"], tally["updated"], tally["unchanged"], questions_retired, lessons_retired,
+        questions_added=question_tally["created"], questions_changed=question_tally["updated"],
+    )
 
 
 # Completion -------------------------------------------------------------------

@@ -20,7 +20,8 @@ class Command(BaseCommand):
                 "Nội dung khóa học có lỗi, chưa nạp gì cả:\n" + "\n".join(f"  {p}" for p in error.problems)
             ) from error
         self.stdout.write(self.style.SUCCESS(
-            f"Đã nạp khóa học “{report.course.title}”: {report.created} mục mới, {report.updated} mục cập nhật, "
-            f"{report.unchanged} mục không đổi, {report.questions_retired} câu hỏi ngừng dùng, "
-            f"{report.lessons_retired} bài ngừng dùng."
+            f"Đã nạp khóa học “{report.course.title}” (phiên bản {report.course.version}): "
+            f"câu hỏi: {report.questions_added} thêm mới, {report.questions_changed} sửa, "
+            f"{report.questions_retired} ngừng dùng; tất cả: {report.created} mục mới, {report.updated} mục cập nhật, "
+            f"{report.unchanged} mục không đổi; {report.lessons_retired} bài ngừng dùng."
         ))

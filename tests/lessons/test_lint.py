@@ -80,3 +80,33 @@ def test_command_fails_with_file_and_line_on_an_outdated_sentence(tmp_path):
     line = lesson.read_text(encoding="utf-8").count("\n")
     with pytest.raises(CommandError, match=rf"lessons/{lesson.name}:{line}: chứng minh nhân dân"):
         call_command("lint_curriculum", path=root)
+
+
+def _rules():
+    return lint.load_config(LINT_FILE).outdated
+
+
+def test_a_distractor_may_state_an_outdated_rule_but_the_key_and_explanation_may_not():
+    outdated = "Mang theo CMND khi đi làm thủ tục"
+    distractor = _single("d", [outdated, "Mang theo thẻ căn cước", "x", "y"], correct=1, line=7)
+    assert lint.question_problems(distractor, _rules()) == []
+    keyed = _single("k", [outdated, "Mang theo thẻ căn cước", "x", "y"], correct=0, line=7)
+    [problem] = lint.question_problems(keyed, _rules())
+    assert (problem.file, problem.line) == ("questions/l1.yaml", 7) and "câu hỏi 'k'" in problem.message
+    explained = _single("e", ["a", "b", "c", "d"], line=9)
+    explained.explanation = "Em mang theo CMND là đủ."
+    assert len(lint.question_problems(explained, _rules())) == 1
+
+
+def test_a_true_false_statement_keyed_false_may_state_the_outdated_rule():
+    def statement(key_text):
+        choices = [ChoiceSpec("t", "Đúng", is_correct=key_text == "Đúng"), ChoiceSpec("f", "Sai", is_correct=key_text == "Sai", position=1)]
+        return QuestionSpec("tf", "l1", "truefalse", "Em có thể dùng CMND để làm thủ tục.", "Vì.", "C", 1, choices, file="q", line=1)
+
+    assert lint.question_problems(statement("Sai"), _rules()) == []
+    assert len(lint.question_problems(statement("Đúng"), _rules())) == 1
+
+
+def test_a_lessons_changes_note_may_name_what_was_removed():
+    text = "---\nchanges: \"Bỏ câu: em mang theo CMND.\"\n---\nEm mang theo CMND.\n"
+    assert [p.line for p in lint.lesson_problems("lessons/x.md", text, _rules())] == [4]

@@ -2,9 +2,11 @@
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 from django.core.management import call_command
 
 from lessons import selectors, services
@@ -159,7 +161,8 @@ def test_upgrade_from_version_1_keeps_students_trained_and_their_history(world, 
     trained_at = CourseCompletion.objects.get(student=student).trained_at
     answers = PracticeAnswer.objects.count()
 
-    upgrade = services.curriculum_load(root=services.CURRICULUM_ROOT)
+    real = {"root": services.CURRICULUM_ROOT, "image_dir": Path(settings.BASE_DIR) / "static" / "lessons" / "img"}
+    upgrade = services.curriculum_load(**real)
 
     assert upgrade.course.version > 1
     assert CourseCompletion.objects.get(student=student).trained_at == trained_at
@@ -167,5 +170,5 @@ def test_upgrade_from_version_1_keeps_students_trained_and_their_history(world, 
     assert PracticeAnswer.objects.count() == answers
     assert PracticeAttempt.objects.get(pk=result.attempt.pk).percent == result.attempt.percent
     assert Question.objects.filter(pk__in=result.attempt.question_ids).count() == len(result.attempt.question_ids)
-    again = services.curriculum_load(root=services.CURRICULUM_ROOT)
+    again = services.curriculum_load(**real)
     assert (again.questions_added, again.questions_changed, again.questions_retired) == (0, 0, 0)

@@ -39,17 +39,24 @@ def complete_simulation(student: User, simulation: str, today) -> None:
     """Walk through a simulation with valid input, through the services (also used by tests)."""
     if simulation == simulations.PORTAL:
         inputs = [
-            {"username": simulations.MOCK_USERNAME, "password": simulations.MOCK_PASSWORD},
+            {"action": "scan"},
+            {"decision": "confirm", "passcode": simulations.MOCK_PASSCODE},
             {"procedure": "tam-tru"},
-            {**simulations.MOCK_CITIZEN, "confirm": "on"},
-            {"attachment": "giay-to.pdf"},
+            {"identity_ok": "on", "address": "Số 1, đường Mô Phỏng, phường Thử Nghiệm", "phone": "0900000000",
+             "delivery": "online", "confirm": "on"},
+            {"source": "store", "stored_document": next(iter(simulations.STORED_DOCUMENTS))},
+            {"choice": simulations.TRAP_SAFE},
+            {"method": "app"},
         ]
         for data in inputs:
-            services.simulation_portal_submit(student=student, data=data, today=today)
+            services.simulation_portal_submit(student=student, data=data)
         otp = selectors.simulation_progress(student=student, simulation=simulation).state["otp"]
-        services.simulation_portal_submit(student=student, data={"method": "bank", "otp": otp}, today=today)
-        while selectors.simulation_progress(student=student, simulation=simulation).completed_at is None:
-            services.simulation_portal_submit(student=student, data={"save": "on"}, today=today)
+        services.simulation_portal_submit(
+            student=student, data={"check_payee": "on", "check_amount": "on", "otp": otp}
+        )
+        refreshes = [{"refresh": "1"}] * (len(simulations.TRACK_STATES) - 1)
+        for data in [{"save": "on"}, *refreshes, {"save": "on"}]:
+            services.simulation_portal_submit(student=student, data=data)
     else:
         for site in simulations.SITES:
             services.simulation_site_classify(student=student, site_id=site.id, verdict="real" if site.is_real else "fake")

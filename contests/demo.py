@@ -38,7 +38,7 @@ def _demo_quiz(world) -> Quiz:
             ("truefalse", "Có thể đăng nhập Cổng Dịch vụ công quốc gia bằng tài khoản VNeID.",
              [("Đúng", True), ("Sai", False)]),
             ("multiple", "Dấu hiệu nào cho thấy một trang web giả mạo?",
-             [("Tên miền lạ, không có .gov.vn", True), ("Yêu cầu chuyển tiền để nhận kết quả", True),
+             [("Tên miền có chữ na ná hoặc đuôi lạ", True), ("Yêu cầu chuyển tiền để nhận kết quả", True),
               ("Có biểu tượng ổ khóa", False)]),
         ]  # fmt: skip
         for order, (kind, text, choices) in enumerate(bank):

@@ -39,17 +39,24 @@ def complete_simulation(student: User, simulation: str, today) -> None:
     """Walk through a simulation with valid input, through the services (also used by tests)."""
     if simulation == simulations.PORTAL:
         inputs = [
-            {"username": simulations.MOCK_USERNAME, "password": simulations.MOCK_PASSWORD},
+            {"action": "scan"},
+            {"decision": "confirm", "passcode": simulations.MOCK_PASSCODE},
             {"procedure": "tam-tru"},
-            {**simulations.MOCK_CITIZEN, "confirm": "on"},
-            {"attachment": "giay-to.pdf"},
+            {"identity_ok": "on", "address": "Số 1, đường Mô Phỏng, phường Thử Nghiệm", "phone": "0900000000",
+             "delivery": "online", "confirm": "on"},
+            {"source": "store", "stored_document": next(iter(simulations.STORED_DOCUMENTS))},
+            {"choice": simulations.TRAP_SAFE},
+            {"method": "app"},
         ]
         for data in inputs:
-            services.simulation_portal_submit(student=student, data=data, today=today)
+            services.simulation_portal_submit(student=student, data=data)
         otp = selectors.simulation_progress(student=student, simulation=simulation).state["otp"]
-        services.simulation_portal_submit(student=student, data={"method": "bank", "otp": otp}, today=today)
-        while selectors.simulation_progress(student=student, simulation=simulation).completed_at is None:
-            services.simulation_portal_submit(student=student, data={"save": "on"}, today=today)
+        services.simulation_portal_submit(
+            student=student, data={"check_payee": "on", "check_amount": "on", "otp": otp}
+        )
+        refreshes = [{"refresh": "1"}] * (len(simulations.TRACK_STATES) - 1)
+        for data in [{"save": "on"}, *refreshes, {"save": "on"}]:
+            services.simulation_portal_submit(student=student, data=data)
     else:
         for site in simulations.SITES:
             services.simulation_site_classify(student=student, site_id=site.id, verdict="real" if site.is_real else "fake")
@@ -118,7 +125,8 @@ def _teacher_quiz(world) -> None:
         return
     quiz = services.quiz_create(owner=world.teacher, school=world.schools[0], title="Ôn tập an toàn trên mạng")
     services.quiz_import(quiz=quiz, rows=[
-        services.QuestionData("single", "Địa chỉ nào là Cổng Dịch vụ công quốc gia?", "Trang thật có đuôi .gov.vn.",
+        services.QuestionData("single", "Địa chỉ nào là Cổng Dịch vụ công quốc gia?",
+                              "Tên miền của cổng là dichvucong.gov.vn; hãy lấy địa chỉ từ nguồn chính thức và tự gõ.",
                               [("dichvucong.gov.vn", True), ("dichvucong.cvgov.com", False), ("dichvucongs.top", False)]),
         services.QuestionData("truefalse", "Được phép đọc mã OTP cho người tự xưng là công an.",
                               "Không bao giờ chia sẻ mã OTP với bất kỳ ai.", [("Đúng", False), ("Sai", True)]),
@@ -127,9 +135,10 @@ def _teacher_quiz(world) -> None:
                               [("Đặt mật khẩu mạnh", True), ("Bật xác thực hai lớp", True),
                                ("Chia sẻ mật khẩu cho bạn thân", False)]),
         services.QuestionData("ordering", "Sắp xếp các bước kiểm tra một địa chỉ web.",
-                              "Tách tên miền, đọc từ phải sang trái rồi kiểm tra đuôi .gov.vn.",
-                              [("Tách phần tên miền", False), ("Đọc từ phải sang trái", False),
-                               ("Kiểm tra đuôi .gov.vn", False)]),
+                              "Xem địa chỉ đến từ đâu, tách tên miền rồi đọc nó từ phải sang trái để tìm dấu hiệu lạ.",
+                              [("Xem địa chỉ đến từ nguồn chính thức hay từ một tin nhắn", False),
+                               ("Tách tên miền: phần ngay trước dấu “/” đầu tiên", False),
+                               ("Đọc tên miền từ phải sang trái, tìm chữ na ná, chữ thêm vào, đuôi lạ", False)]),
     ])
 
 

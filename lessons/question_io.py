@@ -33,13 +33,14 @@ TRUE_WORDS = {"đúng", "d", "true", "t"}
 FALSE_WORDS = {"sai", "s", "false", "f"}
 EXAMPLES = [
     ["Một lựa chọn", "Cổng Dịch vụ công quốc gia có địa chỉ nào?", "dichvucong.gov.vn", "dichvucong.cvgov.com",
-     "dichvucongs.top", "", "", "", "A", "Trang chính thức có đuôi .gov.vn."],
+     "dichvucongs.top", "", "", "", "A",
+     "Tên miền của cổng là dichvucong.gov.vn; lấy địa chỉ từ nguồn chính thức và tự gõ."],
     ["Nhiều lựa chọn", "Những việc nào em KHÔNG được làm?", "Cho người khác biết mã OTP", "Tự gõ địa chỉ trang",
      "Đưa mật khẩu cho người gọi điện tự xưng công an", "", "", "", "A, C",
      "Không bao giờ chia sẻ mã OTP hay mật khẩu, kể cả với người xưng là cán bộ."],
     ["Đúng/Sai", "Công an có thể gọi điện để kích hoạt tài khoản định danh điện tử giúp em.", "", "", "", "", "", "",
      "Sai", "Công an không kích hoạt tài khoản qua điện thoại; đó là chiêu lừa đảo."],
-    ["Sắp xếp thứ tự", "Sắp xếp các bước nộp hồ sơ trực tuyến.", "Đăng nhập tài khoản", "Điền biểu mẫu điện tử",
+    ["Sắp xếp thứ tự", "Sắp xếp các bước nộp hồ sơ trực tuyến.", "Đăng nhập bằng VNeID", "Điền biểu mẫu điện tử",
      "Thanh toán phí, lệ phí", "Nhận kết quả", "", "", "", "Đăng nhập, nộp hồ sơ, thanh toán rồi nhận kết quả."],
 ]
 

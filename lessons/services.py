@@ -385,17 +385,21 @@ def _save_progress(progress: SimulationProgress, *, step: int, state: dict, done
 
 
 @transaction.atomic
-def simulation_portal_submit(*, student: User, data: dict[str, str], today: date) -> simulations.Outcome:
-    """Apply one step of the mock portal; only the step reached (and the mock OTP) is stored."""
+def simulation_portal_submit(*, student: User, data: dict[str, str]) -> simulations.Outcome:
+    """Apply one step of the mock portal; only the step reached and what the mock generated are stored.
+
+    The OTP of the mock bank is generated when the student reaches the bank step;
+    nothing the student typed is kept.
+    """
     progress = _progress_locked(student, simulations.PORTAL)
-    outcome = simulations.portal_submit(progress.step, progress.state, data, today=today)
+    outcome = simulations.portal_submit(progress.step, progress.state, data)
     if outcome.advanced:
         step = progress.step + 1
-        if simulations.portal_step_name(step) == "pay":
+        if simulations.portal_step_name(step) == "bank":
             outcome.state["otp"] = f"{secrets.randbelow(10**6):06d}"
         done = step >= len(simulations.PORTAL_STEPS)
         _save_progress(progress, step=step, state=outcome.state, done=done)
-    elif not outcome.errors:
+    elif not outcome.errors and outcome.state != progress.state:
         _save_progress(progress, step=progress.step, state=outcome.state, done=False)
     return outcome
 

@@ -6,7 +6,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -195,12 +194,14 @@ def lesson_rate(request, key):
 
 def _portal_page(request, *, errors=None, status=200):
     progress = selectors.simulation_progress(student=request.user, simulation=simulations.PORTAL)
-    step = simulations.portal_step_name(progress.step)
+    current_stage = simulations.portal_stage_index(progress.step)
     context = {
         "progress": progress,
-        "step": step,
-        "step_number": min(progress.step + 1, len(simulations.PORTAL_STEPS)),
-        "steps": simulations.PORTAL_STEPS,
+        "step": simulations.portal_step_name(progress.step),
+        "stages": [
+            {"key": key, "done": index < current_stage, "current": index == current_stage}
+            for index, (key, _steps) in enumerate(simulations.PORTAL_STAGES)
+        ],
         "state": progress.state,
         "errors": errors or {},
         "data": request.POST if errors else {},
@@ -219,7 +220,7 @@ def simulation_portal(request):
             services.simulation_portal_restart(student=request.user)
             return redirect("simulation_portal")
         data = {name: request.POST.get(name, "") for name in request.POST if name != "csrfmiddlewaretoken"}
-        outcome = services.simulation_portal_submit(student=request.user, data=data, today=timezone.localdate())
+        outcome = services.simulation_portal_submit(student=request.user, data=data)
         if outcome.errors:
             return _portal_page(request, errors=outcome.errors, status=400)
         return redirect("simulation_portal")

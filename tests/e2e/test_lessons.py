@@ -1,11 +1,13 @@
-"""A student reads lesson 4, completes the mock portal, practises (ordering question included),
-reloads mid-quiz, passes and rates the lesson; the teacher then sees the completion."""
+"""A student reads lesson 4, completes the mock portal on a 360×640 phone, practises (ordering question
+included), reloads mid-quiz, passes and rates the lesson; the teacher then sees the completion. Another
+student sorts every case of "Trang nào là thật?" on the same phone size."""
 
 import json
 import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, assert_accessible, login, logout
 
@@ -13,6 +15,7 @@ pytestmark = pytest.mark.e2e
 
 STUDENT = "hs015"  # a demo student of 10A1 who has not started any lesson
 MARK = "E2E-JSON:"
+PHONE = {"width": 360, "height": 640}
 
 # Run inside the server's database: open the student's attempt on lesson 4 with its
 # ordering question first (resumed by "Bắt đầu luyện tập"), and print the form answers.
@@ -75,8 +78,103 @@ def answer_current(page, answers: dict) -> None:
     assert page.locator(".verdict").inner_text().strip().endswith("Đúng")
 
 
+def assert_in_view(locator, *, whole: bool = True) -> None:
+    """The element is on screen once scrolled to (wholly, for buttons and fields), and the page has no
+    horizontal scroll at phone width; buttons are at least 44 px tall."""
+    locator.scroll_into_view_if_needed()
+    expect(locator).to_be_visible()
+    expect(locator).to_be_in_viewport(ratio=1 if whole else 0.1)
+    page = locator.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    if locator.evaluate("e => e.tagName") == "BUTTON":
+        assert locator.bounding_box()["height"] >= 44
+
+
+def assert_error_shown(page, text: str) -> None:
+    """A refused step answers with its message in the alert at the top, visible without scrolling."""
+    alert = page.locator("#sim-errors")
+    expect(alert).to_contain_text(text)
+    expect(alert).to_be_in_viewport()
+
+
+def walk_portal(page) -> None:
+    """Go through every step of the mock portal on a phone, trying one wrong input on the way where it teaches."""
+    assert_in_view(page.locator(".sim-banner"))
+    assert_in_view(page.locator("svg.mock-qr"))
+    passcode = page.locator(".guide-card .passcode").inner_text().strip()
+    assert_in_view(page.locator(".mock-phone button:has-text('Quét mã QR')"))
+    page.click(".mock-phone button:has-text('Quét mã QR')")
+    assert_in_view(page.locator(".mock-phone", has_text="Xác nhận đăng nhập Cổng Dịch vụ công quốc gia"), whole=False)
+    page.fill("#passcode", "000000")
+    page.click("button:has-text('Xác nhận')")
+    assert_error_shown(page, "Mã xác nhận (passcode) chưa đúng")
+    page.fill("#passcode", passcode)
+    assert_in_view(page.locator("button[value=confirm]"))
+    page.click("button[value=confirm]")
+
+    page.check("input[name=procedure][value=tam-tru]")
+    page.click("button:has-text('Nộp hồ sơ trực tuyến')")
+
+    prefilled = page.locator(".prefilled")
+    assert_in_view(prefilled, whole=False)
+    assert "Nguyễn Văn A" in prefilled.inner_text() and "000000000000" in prefilled.inner_text()
+    page.click("button:has-text('Tiếp tục')")  # nothing checked or completed: refused with messages
+    assert page.locator(".error").count() >= 4
+    assert_error_shown(page, "Số điện thoại gồm 10 chữ số")
+    page.check("input[name=identity_ok]")
+    page.fill("#address", "Số 1, đường Mô Phỏng")
+    page.fill("#phone", "0912345678")
+    page.check("input[name=delivery][value=online]")
+    page.check("input[name=confirm]")
+    assert_in_view(page.locator("button:has-text('Tiếp tục')"))
+    page.click("button:has-text('Tiếp tục')")
+
+    page.set_input_files("#attachment", files=[{"name": "giay-to.pdf", "mimeType": "application/pdf",
+                                                 "buffer": b"%PDF-1.4 demo"}])
+    assert "không được tải lên" in page.locator("#attach-info").inner_text()
+    page.check("input[name=source][value=store]")
+    assert_in_view(page.locator("#stored_document"))
+    page.click("button:has-text('Đính kèm và nộp hồ sơ')")
+
+    assert_in_view(page.locator(".mock-sms .sms-text"))
+    page.check("input[name=choice][value=click]")
+    page.click(".mock-page button:has-text('Chọn')")
+    assert_error_shown(page, "Đây là tin nhắn lừa đảo")
+    page.check("input[name=choice][value=ignore]")
+    page.click(".mock-page button:has-text('Chọn')")
+
+    payee = page.locator(".portal-payee").inner_text()
+    amount = page.locator(".portal-amount").inner_text()
+    page.check("input[name=method][value=app]")
+    assert_in_view(page.locator("button:has-text('Thanh toán')"))
+    page.click("button:has-text('Thanh toán')")
+
+    assert_in_view(page.locator(".mock-bank-title"))
+    assert page.locator(".bank-payee").inner_text() == payee and page.locator(".bank-amount").inner_text() in amount
+    otp = page.locator(".otp").inner_text().strip()
+    assert_in_view(page.locator(".otp"))
+    page.fill("#otp", otp)
+    page.click("button:has-text('Xác nhận thanh toán')")  # payee and amount not ticked: refused
+    assert_error_shown(page, "Em cần đối chiếu cơ quan thu")
+    page.check("input[name=check_payee]")
+    page.check("input[name=check_amount]")
+    page.fill("#otp", otp)
+    page.click("button:has-text('Xác nhận thanh toán')")
+
+    assert_in_view(page.locator(".receipt"), whole=False)
+    page.click("button:has-text('Lưu biên lai vào kho dữ liệu')")
+    page.click("button:has-text('Làm mới trạng thái')")
+    assert page.locator(".track li.is-done").count() == 2
+    page.click("button:has-text('Làm mới trạng thái')")
+    assert_in_view(page.locator(".mock-result"), whole=False)
+    assert "chữ ký số" in page.locator(".mock-result").inner_text()
+    page.click("button:has-text('Lưu kết quả vào kho dữ liệu')")
+    assert_in_view(page.locator("h2:has-text('Hoàn thành!')"))
+
+
 def test_lesson_simulation_practice_rating_and_teacher_grid(page, live_server_url):
     server = live_server_url
+    page.set_viewport_size(PHONE)
     login(page, server, STUDENT)
     page.goto(server.url + "/lessons/")
     page.click("a:has-text('Bài 4.')")
@@ -89,32 +187,7 @@ def test_lesson_simulation_practice_rating_and_teacher_grid(page, live_server_ur
     # The mock portal, step by step.
     page.click("a:has-text('Mở phần mô phỏng')")
     assert_accessible(page)
-    page.fill("#username", "nguyenvana.mophong")
-    page.fill("#password", "MoPhong@2025")
-    page.click("button:has-text('Đăng nhập')")
-    page.check("input[name=procedure][value=tam-tru]")
-    page.click("button:has-text('Nộp hồ sơ trực tuyến')")
-    page.click("button:has-text('Tiếp tục')")  # empty e-Form: refused with messages
-    assert page.locator(".error").count() >= 4
-    page.fill("#full_name", "Nguyễn Văn A")
-    page.fill("#birth_date", "15/03/2008")
-    page.fill("#id_number", "000000000000")
-    page.fill("#address", "Số 1, đường Mô Phỏng")
-    page.check("input[name=confirm]")
-    page.click("button:has-text('Tiếp tục')")
-    page.set_input_files("#attachment", files=[{"name": "giay-to.pdf", "mimeType": "application/pdf",
-                                                 "buffer": b"%PDF-1.4 demo"}])
-    assert "không được tải lên" in page.locator("#attach-info").inner_text()
-    page.click("button:has-text('Đính kèm và tiếp tục')")
-    otp = page.locator(".otp").inner_text().strip()
-    page.check("input[name=method][value=bank]")
-    page.fill("#otp", otp)
-    page.click("button:has-text('Xác nhận thanh toán')")
-    page.click("button:has-text('Làm mới trạng thái')")
-    assert page.locator(".track li.is-done").count() == 2
-    page.click("button:has-text('Làm mới trạng thái')")
-    page.click("button:has-text('Lưu kết quả vào kho dữ liệu')")
-    assert page.locator("text=Hoàn thành!").count() == 1
+    walk_portal(page)
 
     # Practice is open now; the attempt is prepared with the ordering question first and resumed.
     page.goto(server.url + "/lessons/l4/")
@@ -161,12 +234,30 @@ def test_lesson_simulation_practice_rating_and_teacher_grid(page, live_server_ur
 
 
 def test_which_site_is_real(page, live_server_url):
+    """On a phone, a wrong verdict gets a hint, a right one the explanation; all right completes it."""
     server = live_server_url
+    page.set_viewport_size(PHONE)
     login(page, server, "hs017")
     page.goto(server.url + "/lessons/simulations/real-site/")
     item = page.locator("#site-s2")
-    item.locator("button:has-text('Trang thật')").click()
-    assert "Chưa đúng" in page.locator("#site-s2 .feedback").inner_text()
-    page.locator("#site-s2 button:has-text('Trang giả')").click()
+    assert_in_view(item.locator(".site-address"))
+    item.locator("button:has-text('Thật, an toàn')").click()
+    feedback = page.locator("#site-s2 .feedback")
+    assert_in_view(feedback)
+    assert "Chưa đúng" in feedback.inner_text() and "Gợi ý" in feedback.inner_text()
+    page.locator("#site-s2 button:has-text('Giả, lừa đảo')").click()
     assert "Chính xác" in page.locator("#site-s2 .feedback").inner_text()
+    # The message with a payment link that looks right is a scam; the portal's own hand-over is normal.
+    for site_id, label in (("s8", "Giả, lừa đảo"), ("s9", "Thật, an toàn"), ("s10", "Giả, lừa đảo"),
+                           ("s11", "Giả, lừa đảo")):
+        page.locator(f"#site-{site_id} button:has-text('{label}')").click()
+        feedback = page.locator(f"#site-{site_id} .feedback")
+        assert_in_view(feedback, whole=False)
+        assert "Chính xác" in feedback.inner_text()
+    for site_id, label in (("s1", "Thật, an toàn"), ("s3", "Giả, lừa đảo"), ("s4", "Giả, lừa đảo"),
+                           ("s5", "Thật, an toàn"), ("s6", "Giả, lừa đảo"), ("s7", "Giả, lừa đảo"),
+                           ("s12", "Thật, an toàn")):
+        page.locator(f"#site-{site_id} button:has-text('{label}')").click()
+    assert_in_view(page.locator("text=Em đã hoàn thành phần mô phỏng này."))
+    assert "12/12" in page.locator(".lead").inner_text()
     assert_accessible(page)

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from lessons import grading, selectors, services, simulations
+from lessons import grading, selectors, services, sim_procedure, sim_tracking, simulations
 from lessons.keys import question_answer_key
 from lessons.models import (
     CourseCompletion,
@@ -37,6 +37,15 @@ COMMENTS = [
 
 def complete_simulation(student: User, simulation: str, today) -> None:
     """Walk through a simulation with valid input, through the services (also used by tests)."""
+    if simulation == sim_procedure.PROCEDURE:
+        for data in sim_procedure.walkthrough():
+            services.simulation_procedure_submit(student=student, data=data)
+        return
+    if simulation == sim_tracking.TRACKING:
+        code = services.simulation_tracking_open(student=student, today=today).state["code"]
+        for data in sim_tracking.walkthrough(code):
+            services.simulation_tracking_submit(student=student, data=data, today=today)
+        return
     if simulation == simulations.PORTAL:
         inputs = [
             {"action": "scan"},

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coverage import summaries
-from lessons import grading, simulations
+from lessons import grading, sim_base, sim_procedure, sim_tracking, simulations
 from lessons.content import CourseSpec, CurriculumError, Problem, read_curriculum
 from lessons.keys import answer_key, question_answer_key
 from lessons.models import (
@@ -422,6 +422,60 @@ def simulation_site_classify(*, student: User, site_id: str, verdict: str) -> si
     done = simulations.sites_done(outcome.state)
     _save_progress(progress, step=simulations.sites_correct(outcome.state), state=outcome.state, done=done)
     return outcome
+
+
+def _steps_submit(progress: SimulationProgress, outcome: sim_base.Outcome, steps: tuple[str, ...]) -> sim_base.Outcome:
+    """Save what a step-by-step simulation's rules changed; refused, wrong or stale posts change nothing."""
+    if outcome.changed and not outcome.errors:
+        step = progress.step + (1 if outcome.advanced else 0)
+        _save_progress(progress, step=step, state=outcome.state, done=step >= len(steps))
+    return outcome
+
+
+@transaction.atomic
+def simulation_procedure_submit(*, student: User, data: sim_base.Data) -> sim_base.Outcome:
+    """Apply one post to "Đăng nhập và đọc thông tin thủ tục"; the passcode and answers typed are not stored."""
+    progress = _progress_locked(student, sim_procedure.PROCEDURE)
+    outcome = sim_procedure.submit(progress.step, progress.state, data)
+    return _steps_submit(progress, outcome, sim_procedure.STEPS)
+
+
+@transaction.atomic
+def simulation_procedure_restart(*, student: User) -> SimulationProgress:
+    """Start the procedure-sheet simulation again; a completed simulation stays completed."""
+    progress = _progress_locked(student, sim_procedure.PROCEDURE)
+    _save_progress(progress, step=0, state={}, done=False)
+    return progress
+
+
+def _tracking_code(today: date) -> str:
+    return sim_tracking.dossier_code(today, secrets.randbelow(100), secrets.randbelow(100), 1 + secrets.randbelow(9999))
+
+
+@transaction.atomic
+def simulation_tracking_open(*, student: User, today: date) -> SimulationProgress:
+    """The student's tracking simulation, with a mock dossier code made once (received ``today``)."""
+    progress = _progress_locked(student, sim_tracking.TRACKING)
+    if sim_tracking.received_on(progress.state.get("code", "")) is None:
+        progress.state = {**progress.state, "code": _tracking_code(today)}
+        progress.save(update_fields=["state"])
+    return progress
+
+
+@transaction.atomic
+def simulation_tracking_submit(*, student: User, data: sim_base.Data, today: date) -> sim_base.Outcome:
+    """Apply one post to "Theo dõi hồ sơ và bổ sung giấy tờ"; only the step and the mock code are stored."""
+    progress = simulation_tracking_open(student=student, today=today)
+    outcome = sim_tracking.submit(progress.step, progress.state, data)
+    return _steps_submit(progress, outcome, sim_tracking.STEPS)
+
+
+@transaction.atomic
+def simulation_tracking_restart(*, student: User, today: date) -> SimulationProgress:
+    """Start the tracking simulation again with a new mock dossier; a completed simulation stays completed."""
+    progress = _progress_locked(student, sim_tracking.TRACKING)
+    _save_progress(progress, step=0, state={"code": _tracking_code(today)}, done=False)
+    return progress
 
 
 # Assignments ------------------------------------------------------------------

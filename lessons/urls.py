@@ -9,6 +9,8 @@ urlpatterns = [
     path("practice/<int:pk>/submit/", views.attempt_submit, name="attempt_submit"),
     path("simulations/portal/", views.simulation_portal, name="simulation_portal"),
     path("simulations/real-site/", views.simulation_real_site, name="simulation_real_site"),
+    path("simulations/procedure/", views.simulation_procedure, name="simulation_procedure"),
+    path("simulations/tracking/", views.simulation_tracking, name="simulation_tracking"),
     path("classes/<int:pk>/", views.classroom_lessons, name="classroom_lessons"),
     path("classes/<int:pk>/assignments/<int:assignment_pk>/delete/", views.assignment_delete,
          name="assignment_delete"),

@@ -6,11 +6,12 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certificates.services import certificate_issue_on_training
-from lessons import grading, practice, question_io, selectors, services, simulations
+from lessons import grading, practice, question_io, selectors, services, sim_procedure, sim_tracking, simulations
 from lessons.forms import AssignmentForm, ImportForm, QuestionForm, QuizForm, RatingForm
 from lessons.keys import question_answer_key
 from lessons.models import Lesson, PracticeAttempt, Question, Quiz
@@ -253,6 +254,99 @@ def simulation_real_site(request):
          "lessons": Lesson.objects.filter(simulation=simulations.REAL_SITE, is_active=True)},
         status=status,
     )
+
+
+def _posted(request) -> dict[str, list[str]]:
+    return {name: values for name, values in request.POST.lists() if name != "csrfmiddlewaretoken"}
+
+
+def _steps_response(request, outcome, page, url_name):
+    """After a post: the page again with errors (400) or with feedback on a wrong choice, else back to the page."""
+    if outcome.errors or outcome.feedback:
+        return page(request, outcome, status=400 if outcome.errors else 200)
+    return redirect(url_name)
+
+
+def _procedure_page(request, outcome=None, *, status=200):
+    progress = selectors.simulation_progress(student=request.user, simulation=sim_procedure.PROCEDURE)
+    query = request.GET.get("q", "")[:100]
+    matching = sim_procedure.procedures_matching(query)
+    answered = set(progress.state.get("sheet_ok", []))
+    posted = request.POST if outcome else {}
+    questions = [
+        {"q": q, "ok": q.id in answered, "feedback": outcome.feedback.get(q.id) if outcome else "",
+         "error": outcome.errors.get(q.id) if outcome else "",
+         "chosen": posted.getlist("answer") if posted and posted.get("question") == q.id else []}
+        for q in sim_procedure.QUESTIONS
+    ]
+    context = {
+        "progress": progress,
+        "step": sim_procedure.step_name(progress.step),
+        "steps": sim_procedure.STEPS,
+        "sim": sim_procedure,
+        "scanned": bool(progress.state.get("scanned")),
+        "errors": outcome.errors if outcome else {},
+        "feedback": outcome.feedback if outcome else {},
+        "query": query,
+        "procedures": matching or sim_procedure.PROCEDURES,
+        "no_match": bool(query.strip()) and not matching,
+        "chosen_procedure": posted.get("procedure", "") if posted else "",
+        "questions": questions,
+        "qr_path": sim_procedure.qr_path(),
+        "lessons": Lesson.objects.filter(simulation=sim_procedure.PROCEDURE, is_active=True),
+    }
+    return render(request, "lessons/sim_procedure.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def simulation_procedure(request):
+    if request.method == "GET":
+        return _procedure_page(request)
+    if "restart" in request.POST:
+        services.simulation_procedure_restart(student=request.user)
+        return redirect("simulation_procedure")
+    outcome = services.simulation_procedure_submit(student=request.user, data=_posted(request))
+    return _steps_response(request, outcome, _procedure_page, "simulation_procedure")
+
+
+def _tracking_page(request, outcome=None, *, status=200):
+    today = timezone.localdate()
+    progress = selectors.simulation_progress(student=request.user, simulation=sim_tracking.TRACKING)
+    received = sim_tracking.received_on(progress.state.get("code", ""))
+    if received is None:
+        progress = services.simulation_tracking_open(student=request.user, today=today)
+        received = sim_tracking.received_on(progress.state["code"])
+    step = sim_tracking.step_name(progress.step)
+    posted = request.POST if outcome else {}
+    context = {
+        "progress": progress,
+        "step": step,
+        "steps": sim_tracking.STEPS,
+        "sim": sim_tracking,
+        "code": progress.state["code"],
+        "dates": sim_tracking.dossier_dates(received),
+        "timeline": sim_tracking.timeline(step),
+        "errors": outcome.errors if outcome else {},
+        "feedback": outcome.feedback if outcome else {},
+        "chosen": {name: posted.get(name, "") for name in ("response", "meaning")} if posted else {},
+        "typed_code": posted.get("code", "")[:40] if posted else "",
+        "lessons": Lesson.objects.filter(simulation=sim_tracking.TRACKING, is_active=True),
+    }
+    return render(request, "lessons/sim_tracking.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def simulation_tracking(request):
+    if request.method == "GET":
+        return _tracking_page(request)
+    today = timezone.localdate()
+    if "restart" in request.POST:
+        services.simulation_tracking_restart(student=request.user, today=today)
+        return redirect("simulation_tracking")
+    outcome = services.simulation_tracking_submit(student=request.user, data=_posted(request), today=today)
+    return _steps_response(request, outcome, _tracking_page, "simulation_tracking")
 
 
 # Teachers ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """A student reads lesson 4, completes the mock portal on a 360×640 phone, practises (ordering question
 included), reloads mid-quiz, passes and rates the lesson; the teacher then sees the completion. Another
-student sorts every case of "Trang nào là thật?" on the same phone size."""
+student sorts every case of "Trang nào là thật?" on the same phone size. Students complete the
+procedure-sheet and dossier-tracking simulations on a 360×640 phone and their lessons' practice opens."""
 
 import json
 import subprocess
@@ -261,3 +262,131 @@ def test_which_site_is_real(page, live_server_url):
     assert_in_view(page.locator("text=Em đã hoàn thành phần mô phỏng này."))
     assert "12/12" in page.locator(".lead").inner_text()
     assert_accessible(page)
+
+
+PHONE = {"width": 360, "height": 640}
+
+
+def assert_fits_phone(page) -> None:
+    """No horizontal scrolling, and every visible button of the page's content is at least 44 px tall."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    heights = page.eval_on_selector_all(
+        "main button, main .btn", "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 44, heights
+
+
+def seen(page, selector: str) -> None:
+    """The element is scrolled to (as a student would) and then wholly inside the 360×640 viewport."""
+    from playwright.sync_api import expect
+
+    locator = page.locator(selector).first
+    locator.scroll_into_view_if_needed()
+    expect(locator).to_be_in_viewport()
+
+
+def test_procedure_sheet_simulation_on_a_phone_opens_lesson_practice(new_page, live_server_url):
+    server = live_server_url
+    page = new_page(PHONE)
+    login(page, server, "hs023")
+    page.goto(server.url + "/lessons/")
+    lesson_link = page.locator("a[href$='/lessons/l2/']").first
+    lesson_link.click()
+    assert page.locator("button:has-text('Bắt đầu luyện tập')").count() == 0
+    seen(page, "h2#sim-title:has-text('đăng nhập bằng VNeID')")
+    page.click("a:has-text('Mở phần mô phỏng')")
+    seen(page, ".sim-banner")
+    seen(page, ".mock-qr svg")
+    assert_fits_phone(page)
+    assert_accessible(page)
+    page.click("button:has-text('Quét mã QR')")
+    seen(page, "text=Xác nhận đăng nhập Cổng Dịch vụ công quốc gia?")
+    passcode = page.locator(".guide-card code").inner_text().strip()
+    page.fill("#passcode", "000000")
+    page.click("button:has-text('Xác nhận')")
+    seen(page, "#passcode-error")
+    page.focus("#passcode")  # keyboard only from here: type the code and press Enter
+    page.keyboard.type(passcode)
+    page.keyboard.press("Enter")
+    seen(page, ".situation")
+    page.fill("#q", "tam tru")
+    page.press("#q", "Enter")
+    assert page.locator("input[name=procedure]").count() == 1
+    page.goto(server.url + "/lessons/simulations/procedure/")
+    page.check("input[name=procedure][value=thuong-tru]")
+    page.click("button:has-text('Xem thủ tục này')")
+    seen(page, ".feedback.is-wrong")
+    page.check("input[name=procedure][value=tam-tru]")
+    page.click("button:has-text('Xem thủ tục này')")
+    seen(page, ".proc-sheet")
+    assert_fits_phone(page)
+    assert_accessible(page)
+    page.check("#q-agency input[value=cong-an-noi-den]")
+    page.click("#q-agency button:has-text('Trả lời')")
+    seen(page, "#q-agency .feedback.is-correct")
+    page.check("#q-documents input[value=to-khai]")
+    page.click("#q-documents button:has-text('Trả lời')")
+    seen(page, "#q-documents .feedback.is-wrong")
+    page.check("#q-documents input[value=cho-o]")
+    page.click("#q-documents button:has-text('Trả lời')")
+    page.check("#q-minor input[value=y-kien-cha-me]")
+    page.click("#q-minor button:has-text('Trả lời')")
+    seen(page, "h2:has-text('Hoàn thành!')")
+    assert_fits_phone(page)
+    page.locator("a.btn:has-text('Về bài học')").click()
+    seen(page, "text=Đã hoàn thành mô phỏng")
+    seen(page, "button:has-text('Bắt đầu luyện tập')")
+    page.click("button:has-text('Bắt đầu luyện tập')")
+    page.wait_for_url("**/lessons/practice/*/")
+    seen(page, "form.answer-form")
+
+
+def test_tracking_simulation_on_a_phone_opens_lesson_practice(new_page, live_server_url):
+    server = live_server_url
+    page = new_page(PHONE)
+    login(page, server, "hs025")
+    page.goto(server.url + "/lessons/l5/")
+    assert page.locator("button:has-text('Bắt đầu luyện tập')").count() == 0
+    seen(page, "h2#sim-title:has-text('theo dõi hồ sơ')")
+    page.click("a:has-text('Mở phần mô phỏng')")
+    seen(page, ".sim-banner")
+    seen(page, ".mock-receipt .dossier-code")
+    assert_fits_phone(page)
+    assert_accessible(page)
+    code = page.locator(".dossier-code").inner_text().strip()
+    page.fill("#code", code.replace("7", "1") if "7" in code else code + "1")
+    page.click("button:has-text('Tra cứu')")
+    seen(page, "#code-error")
+    page.fill("#code", code.lower())
+    page.press("#code", "Enter")
+    seen(page, ".timeline li.is-current:has-text('Yêu cầu bổ sung hồ sơ')")
+    seen(page, ".notice")
+    page.check("input[name=response][value=zalo]")
+    page.click("button:has-text('Chọn cách này')")
+    seen(page, ".feedback.is-wrong")
+    page.check("input[name=response][value=bo-sung]")
+    page.click("button:has-text('Chọn cách này')")
+    page.set_input_files("#attachment", files=[{"name": "hop-dong.pdf", "mimeType": "application/pdf",
+                                                 "buffer": b"%PDF-1.4 demo"}])
+    assert "không được tải lên" in page.locator("#attach-info").inner_text()
+    page.click("button:has-text('Gửi bổ sung')")
+    seen(page, ".badge-late")
+    assert_fits_phone(page)
+    page.check("input[name=meaning][value=bi-huy]")
+    page.click("button:has-text('Trả lời')")
+    seen(page, ".feedback.is-wrong")
+    page.check("input[name=meaning][value=co-quan-tre]")
+    page.click("button:has-text('Trả lời')")
+    seen(page, ".mock-result .signature")
+    page.click("button:has-text('Lưu kết quả vào kho dữ liệu')")
+    seen(page, ".wallet")
+    assert_fits_phone(page)
+    assert_accessible(page)
+    page.click("label[for=star-5]")
+    page.click("button:has-text('Gửi đánh giá')")
+    seen(page, "h2:has-text('Hoàn thành!')")
+    page.locator("a.btn:has-text('Về bài học')").click()
+    seen(page, "button:has-text('Bắt đầu luyện tập')")
+    page.click("button:has-text('Bắt đầu luyện tập')")
+    page.wait_for_url("**/lessons/practice/*/")
+    seen(page, "form.answer-form")

@@ -70,3 +70,14 @@ ROWS = [
     ("province_admin", "GET", QUIZZES, 403),
     ("foreign_province_admin", "GET", RATINGS, 200),
 ]
+
+PROCEDURE = url("simulation_procedure")
+TRACKING = url("simulation_tracking")
+ROWS += [
+    ("anonymous", "GET", PROCEDURE, "login"),
+    ("anonymous", "POST", TRACKING, "login"),
+    ("student", "GET", PROCEDURE, 200),
+    ("student", "GET", TRACKING, 200),
+    ("teacher", "GET", PROCEDURE, 200),
+    ("teacher", "GET", TRACKING, 200),
+]

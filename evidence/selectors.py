@@ -221,3 +221,18 @@ def gain_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, Gain]:
 
 def gain_total(rows: dict[object, Gain]) -> Gain:
     return sum(rows.values(), Gain(min_group=min_group()))
+
+
+@dataclass
+class GainSection:
+    """What a dashboard or report shows: the scope's total and one row per class or school."""
+
+    total: Gain
+    rows: list[tuple[object, Gain]]
+
+
+def gain_section(scope: Scope, *, cutoff: date, group: str, objects=()) -> GainSection:
+    """One query; ``objects`` (classes or schools, in display order) get a row each, empty ones included."""
+    by_key = gain_by(scope, cutoff=cutoff, group=group)
+    empty = Gain(min_group=min_group())
+    return GainSection(gain_total(by_key), [(obj, by_key.get(obj.pk, empty)) for obj in objects])

@@ -6,6 +6,7 @@ from datetime import datetime
 from evidence import rules
 from evidence.models import LearningCheck
 from lessons.models import Choice, Course, Lesson, Question, Quiz
+from tests.coverage.helpers import at
 
 _counter = itertools.count(1)
 
@@ -45,3 +46,8 @@ def write_check(student, kind: str, *, percent: int | None, when: datetime, leve
         student=student, kind=kind, submitted_at=when, self_assessment=levels or all_levels(1),
         correct_count=0, total=10, percent=percent,
     )
+
+
+def pair(student, before=20, after=80, levels_before=1, levels_after=4):
+    write_check(student, "entry", percent=before, when=at(2025, 9, 10), levels=all_levels(levels_before))
+    write_check(student, "exit", percent=after, when=at(2025, 11, 10), levels=all_levels(levels_after))

@@ -1,30 +1,12 @@
 """The gain section on the class, school and province dashboards."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schools import services as school_services
-from tests.coverage.helpers import at
-from tests.evidence.factories import all_levels, write_check
+from tests.evidence.factories import pair
 from tests.factories import make_school, make_student
-
-
-def pair(student, before=20, after=80, levels_before=1, levels_after=4):
-    write_check(student, "entry", percent=before, when=at(2025, 9, 10), levels=all_levels(levels_before))
-    write_check(student, "exit", percent=after, when=at(2025, 11, 10), levels=all_levels(levels_after))
-
-
-@pytest.fixture
-def full_class(world):
-    """10A1 grows to 12 students, each with both checks: 20% → 80%, nobody 'can do' before, all after."""
-    for i in range(9):
-        make_student(world.classroom, f"Học Sinh Thêm {i}", consent=False)
-    for enrollment in world.classroom.enrollments.select_related("student"):
-        pair(enrollment.student)
-    pair(make_student(world.other_classroom, "Học Sinh Lớp Khác", consent=False))
-    return world
 
 
 def get(client, user, name, *args):

@@ -17,6 +17,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from coverage import selectors
 from coverage.selectors import Indicators, Scope, TargetView
+from evidence import rules as evidence_rules
+from evidence import selectors as evidence_selectors
+from evidence.selectors import Gain
 from schools.models import Classroom, Province, School, SchoolYear
 
 FONT = "Times New Roman"
@@ -52,6 +55,8 @@ class ReportData:
     group_header: str
     groups: list[tuple[str, Indicators]]
     contests: selectors.ContestsHeld | None = None
+    gain: Gain | None = None
+    gain_groups: list[tuple[str, Gain]] | None = None
 
 
 def period_label(school_year: SchoolYear, cutoff: date) -> str:
@@ -72,6 +77,7 @@ def school_report(school: School, school_year: SchoolYear, cutoff: date, issued_
     scope = Scope.of(school, school_year)
     by_grade = selectors.indicators_by(scope, cutoff=cutoff, group="grade")
     totals = selectors.total(by_grade)
+    gain_by_grade = evidence_selectors.gain_by(scope, cutoff=cutoff, group="grade")
     return ReportData(
         parent_org=school.province.department_name, org=school.name, doc_code=school.code, place=school.place_name,
         issued_on=issued_on, recipient=school.province.department_name, signer_title=school.principal_title,
@@ -80,7 +86,18 @@ def school_report(school: School, school_year: SchoolYear, cutoff: date, issued_
         targets=selectors.target_view(scope, school.province, totals, cutoff=cutoff),
         group_header="Khối", groups=[(f"Khối {g}", by_grade[g]) for g in sorted(by_grade)],
         contests=selectors.contests_held(scope, cutoff=cutoff),
+        gain=evidence_selectors.gain_total(gain_by_grade),
+        gain_groups=[(f"Khối {g}", gain_by_grade.get(g, _no_gain())) for g in sorted(by_grade)],
     )
+
+
+def _no_gain() -> Gain:
+    return Gain(min_group=evidence_selectors.min_group())
+
+
+def _school_gain_rows(province: Province, school_year: SchoolYear, cutoff: date) -> list[tuple[str, Gain]]:
+    by_school = evidence_selectors.gain_by(Scope.of(province, school_year), cutoff=cutoff, group="school")
+    return [(s.name, by_school.get(s.pk, _no_gain())) for s in province.schools.order_by("name")]
 
 
 def _school_rows(province: Province, school_year: SchoolYear, cutoff: date) -> list[tuple[str, Indicators]]:
@@ -90,6 +107,7 @@ def _school_rows(province: Province, school_year: SchoolYear, cutoff: date) -> l
 
 def province_report(province: Province, school_year: SchoolYear, cutoff: date, issued_on: date) -> ReportData:
     groups = _school_rows(province, school_year, cutoff)
+    gain_groups = _school_gain_rows(province, school_year, cutoff)
     totals = sum((f for _label, f in groups), Indicators())
     return ReportData(
         parent_org=_parent_of_department(province), org="Sở Giáo dục và Đào tạo", doc_code="SGDĐT",
@@ -99,6 +117,7 @@ def province_report(province: Province, school_year: SchoolYear, cutoff: date, i
         targets=selectors.target_view(Scope.of(province, school_year), province, totals, cutoff=cutoff),
         group_header="Trường", groups=groups,
         contests=selectors.contests_held(Scope.of(province, school_year), cutoff=cutoff),
+        gain=sum((g for _label, g in gain_groups), _no_gain()), gain_groups=gain_groups,
     )
 
 
@@ -147,6 +166,50 @@ def _target_sentences(data: ReportData) -> list[str]:
             line += f"; cần {percent_text(plan.needed_pace_per_week)} học sinh/tuần để kịp thời hạn"
         lines.append(line + ".")
     return lines
+
+
+NOT_ENOUGH = "chưa đủ dữ liệu"
+
+
+def _gain_cells(gain: Gain) -> list[str]:
+    if not gain.enough:
+        return [str(gain.pairs), NOT_ENOUGH, "", ""]
+    shares = "; ".join(f"{percent_text(s.before)} → {percent_text(s.after)}" for s in gain.items)
+    return [str(gain.pairs), percent_text(gain.mean_before), percent_text(gain.mean_after), shares]
+
+
+def _gain_docx(document, data: ReportData) -> None:
+    """Section I.7: what students could do before and after the course, with its denominator."""
+    gain = data.gain
+    _paragraph(document, "")
+    number = 7 if _target_sentences(data) else 6
+    _paragraph(document, f"{number}. Kết quả trước và sau khóa học (bài kiểm tra đầu vào và cuối khóa)", bold=True)
+    line = (f"Số học sinh có cả bài kiểm tra đầu vào và cuối khóa: {gain.pairs} "
+            f"(đã làm bài đầu vào: {gain.entries}; đã làm bài cuối khóa: {gain.exits}).")
+    if gain.enough:
+        line += (f" Điểm trung bình bài kiểm tra kiến thức: {percent_text(gain.mean_before)}% trước khóa học, "
+                 f"{percent_text(gain.mean_after)}% sau khóa học ({'+' if gain.mean_gain >= 0 else ''}"
+                 f"{percent_text(gain.mean_gain)} điểm phần trăm).")
+    else:
+        line += f" Chưa đủ dữ liệu để nêu tỷ lệ (cần ít nhất {gain.min_group} học sinh có cả hai bài)."
+    _paragraph(document, line)
+    if gain.enough:
+        for share in gain.items:
+            _paragraph(document, f"- {share.item.text} Tỷ lệ chọn “{share.item.can_do_label}”: "
+                                 f"{percent_text(share.before)}% trước, {percent_text(share.after)}% sau.")
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    headers = [data.group_header, "Có cả hai bài", "Điểm TB trước (%)", "Điểm TB sau (%)",
+               "Tỷ lệ “tự làm được” trước → sau (%), theo " + str(len(evidence_rules.SELF_ASSESSMENT)) + " câu"]
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = header
+        cell.paragraphs[0].runs[0].bold = True
+    for label, figures in [*(data.gain_groups or []), ("Tổng cộng", gain)]:
+        for cell, value in zip(table.add_row().cells, [label, *_gain_cells(figures)], strict=True):
+            cell.text = value
+    _paragraph(document, (f"Điểm và tỷ lệ tính trên các học sinh có cả hai bài kiểm tra nộp trước hết ngày "
+                          f"{data.cutoff:%d/%m/%Y}; đơn vị có dưới {gain.min_group} học sinh như vậy ghi "
+                          f"“{NOT_ENOUGH}”."), italic=True, size=11)
 
 
 def report_docx(data: ReportData) -> bytes:
@@ -212,6 +275,9 @@ def report_docx(data: ReportData) -> bytes:
         for cell, value in zip(cells, values, strict=True):
             cell.text = value
 
+    if data.gain is not None:
+        _gain_docx(document, data)
+
     _paragraph(document, "")
     _paragraph(document, "II. TỒN TẠI, HẠN CHẾ", bold=True)
     _paragraph(document, f"1. Còn {t.untrained} học sinh chưa hoàn thành khóa học.")
@@ -274,6 +340,40 @@ def _annex_sheet(workbook: Workbook, title: str, group_header: str, rows: list[t
         sheet.column_dimensions[column].width = 16
 
 
+def _gain_sheet(workbook: Workbook, group_header: str, rows: list[tuple[str, Gain]]):
+    """The annex's before/after sheet: denominators always, figures only from the minimum group size."""
+    sheet = workbook.create_sheet(title="Trước và sau khóa học")
+    headers = ["STT", group_header, "Đã làm bài đầu vào", "Đã làm bài cuối khóa", "Có cả hai bài",
+               "Điểm TB trước (%)", "Điểm TB sau (%)", "Chênh lệch (điểm %)"]
+    for index in range(1, len(evidence_rules.SELF_ASSESSMENT) + 1):
+        headers += [f"Câu {index} “tự làm được” trước (%)", f"Câu {index} “tự làm được” sau (%)"]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.fill = PatternFill("solid", fgColor="DDE5F0")
+
+    def values(gain: Gain) -> list:
+        counts = [gain.entries, gain.exits, gain.pairs]
+        if not gain.enough:
+            return [*counts, NOT_ENOUGH]
+        shares = [round(v, 1) for s in gain.items for v in (s.before, s.after)]
+        return [*counts, round(gain.mean_before, 1), round(gain.mean_after, 1), round(gain.mean_gain, 1), *shares]
+
+    for index, (label, gain) in enumerate(rows, start=1):
+        sheet.append([index, label, *values(gain)])
+    sheet.append([None, "Tổng cộng", *values(sum((g for _l, g in rows), _no_gain()))])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.append([])
+    for index, item in enumerate(evidence_rules.SELF_ASSESSMENT, start=1):
+        sheet.append([None, f"Câu {index}: {item.text} — “tự làm được”: {item.can_do_label}"])
+    sheet.append([None, (f"Điểm và tỷ lệ tính trên các học sinh có cả hai bài kiểm tra; đơn vị có dưới "
+                         f"{evidence_selectors.min_group()} học sinh như vậy ghi “{NOT_ENOUGH}”.")])
+    sheet.freeze_panes = "A2"
+    sheet.column_dimensions["B"].width = 32
+
+
 def school_annex_xlsx(school: School, school_year: SchoolYear, cutoff: date) -> bytes:
     """One sheet per grade (its classes), plus a summary sheet by grade."""
     scope = Scope.of(school, school_year)
@@ -288,6 +388,8 @@ def school_annex_xlsx(school: School, school_year: SchoolYear, cutoff: date) -> 
                  [(f"Khối {g}", sum((f for _l, f in rows), Indicators())) for g, rows in grades.items()])
     for grade, rows in grades.items():
         _annex_sheet(workbook, f"Khối {grade}", "Lớp", rows)
+    gain_by_class = evidence_selectors.gain_by(scope, cutoff=cutoff, group="classroom")
+    _gain_sheet(workbook, "Lớp", [(c.name, gain_by_class.get(c.pk, _no_gain())) for c in classrooms])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -298,6 +400,7 @@ def province_annex_xlsx(province: Province, school_year: SchoolYear, cutoff: dat
     workbook = Workbook()
     workbook.remove(workbook.active)
     _annex_sheet(workbook, "Các trường", "Trường", _school_rows(province, school_year, cutoff))
+    _gain_sheet(workbook, "Trường", _school_gain_rows(province, school_year, cutoff))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

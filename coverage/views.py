@@ -23,6 +23,7 @@ from coverage.forms import (
 )
 from coverage.models import ExportLog, GuidedPerson, Target
 from coverage.selectors import Scope
+from evidence import selectors as evidence_selectors
 from schools.access import classrooms_managed
 from schools.decorators import role_required
 from schools.models import Classroom, RoleAssignment, SchoolYear, User
@@ -85,6 +86,8 @@ def _classroom_context(request, classroom: Classroom, session_form=None):
         "totals": totals,
         "targets": target_view,
         "bar": charts.bar_chart([(classroom.name, totals.coverage)], _target_percent(target_view)),
+        "gain": evidence_selectors.gain_section(Scope.of(classroom, classroom.school_year), cutoff=cutoff,
+                                                group="classroom"),
         "lessons": lessons,
         "progress": progress,
         "lesson_counts": [sum(1 for p in progress if lesson.pk in p.done) for lesson in lessons],
@@ -153,7 +156,9 @@ def school_dashboard(request):
     school = request.role.school
     form, year, cutoff = _cutoff(request)
     dashboard = selectors.school_dashboard(school, year, cutoff=cutoff)
-    return render(request, "coverage/school.html", {
+    gain = evidence_selectors.gain_section(Scope.of(school, year), cutoff=cutoff, group="classroom",
+                                           objects=[classroom for classroom, _figures in dashboard.rows])
+    return render(request, "coverage/school.html", {"gain": gain,
         "school": school, "cutoff_form": form, "dashboard": dashboard,
         "grades": selectors.grade_totals(dashboard.rows), "behind": selectors.most_behind(dashboard.rows),
         "range_form": DateRangeForm(initial={"date_from": year.starts_on, "date_to": cutoff}),
@@ -167,7 +172,9 @@ def province_dashboard(request):
     province = request.role.province
     form, year, cutoff = _cutoff(request)
     dashboard = selectors.province_dashboard(province, year, cutoff=cutoff)
-    return render(request, "coverage/province.html", {
+    gain = evidence_selectors.gain_section(Scope.of(province, year), cutoff=cutoff, group="school",
+                                           objects=[school for school, _figures in dashboard.rows])
+    return render(request, "coverage/province.html", {"gain": gain,
         "province": province, "cutoff_form": form, "dashboard": dashboard,
         "range_form": DateRangeForm(initial={"date_from": year.starts_on, "date_to": cutoff}),
         "query": request.GET.urlencode(), **_chart_context(dashboard),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certificates.services import certificate_issue_on_training
+from evidence import selectors as evidence_selectors
 from lessons import grading, practice, question_io, selectors, services, sim_procedure, sim_tracking, simulations
 from lessons.forms import AssignmentForm, ImportForm, QuestionForm, QuizForm, RatingForm
 from lessons.keys import question_answer_key
@@ -43,9 +44,11 @@ def course_overview(request):
     course = selectors.course_default()
     progress = selectors.course_progress(student=request.user, course=course) if _is_student(request) else None
     lessons = selectors.course_lessons(course) if course else []
+    checks = evidence_selectors.student_checks(student=request.user) if progress is not None else None
     return render(
         request, "lessons/course.html",
-        {"course": course, "progress": progress, "lessons": lessons, "is_student": progress is not None},
+        {"course": course, "progress": progress, "lessons": lessons, "is_student": progress is not None,
+         "checks": checks},
     )
 
 

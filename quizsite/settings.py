@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "contests",
     "online_contests",
     "coverage",
+    "evidence",
     "certificates",
 ]
 
@@ -189,6 +190,9 @@ LOGIN_LOCK_SECONDS = int(os.environ.get("LOGIN_LOCK_SECONDS", "900"))
 # Students use shared lab PCs: their sessions end with the browser and after inactivity.
 STUDENT_IDLE_SECONDS = int(os.environ.get("STUDENT_IDLE_SECONDS", "1800"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+
+# Learning evidence: a group's entry/exit figures are shown from this many students with both checks.
+EVIDENCE_MIN_GROUP = int(os.environ.get("EVIDENCE_MIN_GROUP", "10"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("contests/", include("contests.urls")),
     path("online-contests/", include("online_contests.urls")),
     path("coverage/", include("coverage.urls")),
+    path("evidence/", include("evidence.urls")),
     path("", include("certificates.urls")),
     path("", include("schools.urls")),
 ]

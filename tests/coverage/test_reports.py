@@ -78,7 +78,7 @@ def test_school_annex_has_a_sheet_per_grade_frozen_headers_and_totals(client, pr
     client.force_login(world.school_admin)
     response = client.get(reverse("coverage_school_report", args=["xlsx"]), {"preset": "end_of_year"})
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Tổng hợp", "Khối 10", "Khối 11"]
+    assert workbook.sheetnames == ["Tổng hợp", "Khối 10", "Khối 11", "Trước và sau khóa học"]
     grade10 = workbook["Khối 10"]
     assert grade10.freeze_panes == "A2"
     assert [c.value for c in grade10[1]][:5] == ["STT", "Lớp", "Sĩ số", "Đã được phổ cập", "Tỷ lệ phổ cập (%)"]

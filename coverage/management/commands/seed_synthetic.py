@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from coverage.summaries import summaries_rebuild
+from evidence import rules as evidence_rules
+from evidence.models import LearningCheck
 from lessons.models import CourseCompletion, Lesson, LessonCompletion, LessonRating, PracticeAttempt
 from schools.demo import FAMILY, GIVEN, MIDDLE
 from schools.models import Classroom, Enrollment, Province, RoleAssignment, School, SchoolYear, User
@@ -74,15 +76,18 @@ class Command(BaseCommand):
             f"Đã tạo {province.name}: {school_count} trường, {class_count} lớp, {students} học sinh."))
 
     def _progress(self, rng, users, lessons, year):
-        """70% started; of those about 60% trained; dates spread over the weeks of the year so far."""
+        """70% started; of those about 60% trained; dates spread over the weeks of the year so far; entry and exit checks."""
         start = timezone.make_aware(datetime.combine(year.starts_on, time(8)))
         last = timezone.make_aware(datetime.combine(min(timezone.localdate(), year.ends_on), time(8)))
         span = max((last - start).days, 1)
-        completions, attempts, trained, ratings = [], [], [], []
+        completions, attempts, trained, ratings, checks = [], [], [], [], []
         for user in users:
             roll = rng.random()
             if roll > 0.7:
                 continue
+            entry = self._entry_check(rng, user, start)
+            if entry:
+                checks.append(entry)
             done = lessons if roll < 0.42 else lessons[: rng.randint(1, len(lessons) - 1)]
             when = start + timedelta(days=rng.randint(0, span))
             for lesson in done:
@@ -96,6 +101,29 @@ class Command(BaseCommand):
             if done is lessons:
                 trained.append(CourseCompletion(student=user, course=lessons[0].course, trained_at=when))
                 ratings.append(LessonRating(student=user, lesson=lessons[-1], stars=rng.choice([3, 4, 4, 5, 5])))
+                if entry and entry.submitted_at and rng.random() < 0.8:
+                    checks.append(self._exit_check(rng, entry, min(when + timedelta(hours=1), last)))
         for model, rows in ((LessonCompletion, completions), (PracticeAttempt, attempts),
-                            (CourseCompletion, trained), (LessonRating, ratings)):
+                            (CourseCompletion, trained), (LessonRating, ratings), (LearningCheck, checks)):
             model.objects.bulk_create(rows, batch_size=BATCH)
+
+    @staticmethod
+    def _entry_check(rng, user, start) -> LearningCheck | None:
+        """Of the students who start, 85% take the entry check and 10% skip it, before their first lesson."""
+        roll = rng.random()
+        if roll >= 0.95:
+            return None
+        if roll >= 0.85:
+            return LearningCheck(student=user, kind="entry", skipped_at=start)
+        correct = rng.randint(1, 6)
+        levels = {key: rng.choice((1, 1, 2, 2, 3, 4)) for key in evidence_rules.ITEM_KEYS}
+        return LearningCheck(student=user, kind="entry", submitted_at=start, self_assessment=levels,
+                             correct_count=correct, total=10, percent=correct * 10)
+
+    @staticmethod
+    def _exit_check(rng, entry: LearningCheck, when) -> LearningCheck:
+        """The known effect: about 3 more right answers of 10, and each self-assessment one or two levels up."""
+        correct = min(10, entry.correct_count + rng.randint(2, 4))
+        levels = {key: min(4, level + rng.randint(1, 2)) for key, level in entry.self_assessment.items()}
+        return LearningCheck(student=entry.student, kind="exit", submitted_at=when, self_assessment=levels,
+                             correct_count=correct, total=10, percent=correct * 10)

@@ -31,6 +31,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     TextField,
@@ -39,15 +40,17 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.utils.translation import gettext_lazy as _
 
 from contests.models import Answer as LiveAnswer
 from contests.models import Contest
 from contests.selectors import SCORED
 from lessons import grading
-from lessons.item_review import GROUP_PERCENT, ItemFigures, OptionFigures, Thresholds, item_flags
-from lessons.models import Choice, PracticeAnswer, Question
+from lessons.item_review import GROUP_PERCENT, Flag, ItemFigures, OptionFigures, Thresholds, item_flags
+from lessons.models import Choice, PracticeAnswer, Question, QuestionReport
+from lessons.selectors import quizzes_usable_by
 from online_contests.models import AttemptAnswer
-from schools.models import User
+from schools.models import RoleAssignment, User
 
 
 class Source:
@@ -286,3 +289,104 @@ def review_thresholds() -> Thresholds:
 
 def item_review_flags(stats: ItemStats, thresholds: Thresholds | None = None) -> list:
     return item_flags(stats.figures, thresholds or review_thresholds())
+
+
+# The review page ------------------------------------------------------------------
+
+FLAG_LABELS = {
+    Flag.TOO_EASY: _("Quá dễ"),
+    Flag.TOO_HARD: _("Quá khó"),
+    Flag.LOW_DISCRIMINATION: _("Độ phân biệt thấp"),
+    Flag.UNUSED_DISTRACTOR: _("Có phương án nhiễu không ai chọn"),
+    Flag.DISTRACTOR_BEATS_KEY: _("Nhóm giỏi chọn phương án nhiễu nhiều hơn đáp án"),
+}
+
+
+@dataclass
+class ReviewItem:
+    question: Question
+    stats: ItemStats | None
+    flags: list[tuple[str, str]]
+    reports: dict[str, int] = field(default_factory=dict)  # reason -> open reports
+    reports_total: int = 0
+    reports_open: int = 0
+    open_reports: list[QuestionReport] = field(default_factory=list)
+
+
+@dataclass
+class ReviewPage:
+    flagged: list[ReviewItem]
+    reported: list[ReviewItem]
+    thresholds: Thresholds
+    answered: int
+
+
+def questions_for_review(*, user: User) -> QuerySet[Question]:
+    """The lessons' question banks and the user's own quizzes, without retired questions."""
+    return Question.objects.filter(is_retired=False).filter(
+        Q(quiz__lesson__isnull=False) | Q(quiz__owner=user)
+    )
+
+
+def question_review(
+    *, questions: QuerySet[Question], students: QuerySet[User] | None = None, with_texts: bool = False
+) -> ReviewPage:
+    """Flagged questions (figures among ``students`` when given) and questions with reports.
+
+    A constant number of queries: the statistics, the report counts, the
+    reported questions without answers, and the open reports' texts when asked.
+    """
+    thresholds = review_thresholds()
+    stats = item_statistics(students=students, questions=questions)
+    counts: dict[int, dict] = defaultdict(lambda: {"by_reason": {}, "total": 0, "open": 0})
+    for row in (
+        QuestionReport.objects.filter(question__in=questions)
+        .values("question_id", "reason")
+        .annotate(total=Count("pk"), open=Count("pk", filter=Q(handled_at__isnull=True)))
+        .order_by()
+    ):
+        entry = counts[row["question_id"]]
+        entry["total"] += row["total"]
+        entry["open"] += row["open"]
+        if row["open"]:
+            entry["by_reason"][row["reason"]] = row["open"]
+    reported_ids = {pk for pk, entry in counts.items() if entry["open"]}
+    extra = Question.objects.filter(pk__in=reported_ids - set(stats)).select_related("quiz__lesson")
+    questions_by_id = {pk: item.question for pk, item in stats.items()} | {q.pk: q for q in extra}
+    texts: dict[int, list[QuestionReport]] = defaultdict(list)
+    if with_texts and reported_ids:
+        for report in QuestionReport.objects.filter(question_id__in=reported_ids, handled_at__isnull=True):
+            texts[report.question_id].append(report)
+
+    def item(pk: int) -> ReviewItem:
+        found = stats.get(pk)
+        flags = item_flags(found.figures, thresholds) if found else []
+        entry = counts.get(pk, {"by_reason": {}, "total": 0, "open": 0})
+        return ReviewItem(
+            question=questions_by_id[pk], stats=found, flags=[(f.value, FLAG_LABELS[f]) for f in flags],
+            reports=entry["by_reason"], reports_total=entry["total"], reports_open=entry["open"],
+            open_reports=texts.get(pk, []),
+        )
+
+    flagged = [item(pk) for pk in stats if item_flags(stats[pk].figures, thresholds)]
+    flagged.sort(key=lambda i: (-len(i.flags), -i.stats.answers, i.question.pk))
+    reported = sorted((item(pk) for pk in reported_ids if pk in questions_by_id),
+                      key=lambda i: (-i.reports_open, i.question.pk))
+    return ReviewPage(flagged=flagged, reported=reported, thresholds=thresholds, answered=len(stats))
+
+
+def questions_reportable(*, user: User) -> QuerySet[Question]:
+    """Questions ``user`` may report: any for an editor; a teacher's usable quizzes; a student's answered ones.
+
+    A student reports a question only once its answer has been shown, that is
+    once they answered it in practice (the feedback appears at once).
+    """
+    if user.has_perm("lessons.review_questions"):
+        return Question.objects.filter(is_retired=False)
+    roles = set(user.roles.values_list("role", flat=True))
+    scope = Q(pk__in=[])
+    if roles & {RoleAssignment.Role.TEACHER, RoleAssignment.Role.SCHOOL_ADMIN}:
+        scope |= Q(quiz__in=quizzes_usable_by(user=user))
+    if RoleAssignment.Role.STUDENT in roles:
+        scope |= Q(pk__in=PracticeAnswer.objects.filter(attempt__student=user).values("question_id"))
+    return Question.objects.filter(scope, is_retired=False)

@@ -9,11 +9,13 @@ results keep their meaning when the quiz is edited later. Version 1::
 
     [{"kind": "single" | "multiple" | "truefalse" | "ordering",
       "text": str, "explanation": str, "question_id": int,
-      "choices": [{"id": str, "text": str}, ...],   # the order players see by default
+      "choices": [{"id": str, "text": str, "key": str}, ...],   # the order players see by default
       "correct": [str, ...]}, ...]                   # ids; for ordering, the right order
 
 Choice ids are random per contest (never the database key or a position), so a
-client learns nothing from them.
+client learns nothing from them. ``key`` is the bank choice's key, for the
+per-question statistics (lessons.item_stats); it is never sent to a client
+(older snapshots lack it and are matched on the choice text).
 """
 
 from django.conf import settings

@@ -9,6 +9,10 @@ from django.utils.translation import gettext as _
 from contests.engine import Phase, PlayerTotals, RankedPlayer, rank_players, team_score
 from contests.models import Answer, Contest, Player
 
+# An answer that scored: right and in time. The one definition of "correct" for
+# every per-question figure (results, exports, lessons.item_stats).
+SCORED = Q(correct=True, late=False)
+
 
 def contest_ranking(contest_id: int) -> list[RankedPlayer]:
     """Every player still in the contest, ranked from the running totals."""
@@ -49,20 +53,23 @@ class Distribution:
 
 
 def question_distribution(contest: Contest, question_index: int) -> Distribution:
-    """How many chose each choice (for ordering: only right/wrong counts)."""
+    """How many chose each choice (for ordering: only right/wrong counts): one grouped query."""
     question = contest.questions[question_index]
     counts = {choice["id"]: 0 for choice in question["choices"]}
     answered = correct = 0
-    rows = Answer.objects.filter(player__contest=contest, question_index=question_index).values_list(
-        "choices", "correct"
+    rows = (
+        Answer.objects.filter(player__contest=contest, question_index=question_index)
+        .values("choices", "correct")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    for choices, is_correct in rows:
-        answered += 1
-        correct += is_correct
+    for row in rows:
+        answered += row["n"]
+        correct += row["n"] if row["correct"] else 0
         if question["kind"] != "ordering":
-            for choice_id in choices:
+            for choice_id in set(row["choices"]):
                 if choice_id in counts:
-                    counts[choice_id] += 1
+                    counts[choice_id] += row["n"]
     return Distribution(answered=answered, correct=correct, by_choice=counts if question["kind"] != "ordering" else {})
 
 
@@ -145,7 +152,7 @@ def contest_question_stats(contest: Contest) -> list[QuestionStats]:
         .values("question_index")
         .annotate(
             answered=Count("pk"),
-            correct=Count("pk", filter=Q(correct=True, late=False)),
+            correct=Count("pk", filter=SCORED),
             mean_time=Avg("elapsed_ms", filter=Q(late=False)),
         )
     }

@@ -88,7 +88,8 @@ def _snapshot_question(question: Question, rng: random.Random) -> dict:
         "kind": question.kind,
         "text": question.text,
         "explanation": question.explanation,
-        "choices": [{"id": ids[c.pk], "text": c.text} for c in shown],
+        # "key" (the bank choice's key) stays on the server: frames copy only id and text.
+        "choices": [{"id": ids[c.pk], "text": c.text, "key": c.key} for c in shown],
         "correct": correct,
     }
 

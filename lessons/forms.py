@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lessons.models import Lesson, Question
+from lessons.models import Lesson, Question, QuestionReport
 from lessons.services import CHOICE_KEYS, QUIZ_KINDS, QuestionData, question_data_errors
 
 STARS = [(n, "★" * n) for n in range(1, 6)]
@@ -93,4 +93,23 @@ class ImportForm(forms.Form):
         label=_("Tệp câu hỏi (.xlsx hoặc .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         error_messages={"required": _("Hãy chọn tệp để nhập.")},
+    )
+
+
+class QuestionReportForm(forms.Form):
+    """ "Báo lỗi câu hỏi": what is wrong, in a few words (the service checks it again)."""
+
+    reason = forms.ChoiceField(
+        label=_("Câu hỏi này bị lỗi gì?"), choices=QuestionReport.Reason.choices, widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Hãy chọn loại lỗi: sai, lỗi thời hoặc khó hiểu."),
+            "invalid_choice": _("Hãy chọn loại lỗi: sai, lỗi thời hoặc khó hiểu."),
+        },
+    )
+    text = forms.CharField(
+        label=_("Mô tả ngắn"), max_length=QuestionReport.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Hãy viết ngắn gọn lỗi em thấy ở câu hỏi."),
+            "max_length": _("Mô tả lỗi dài quá: tối đa %(limit_value)d ký tự."),
+        },
     )

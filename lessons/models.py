@@ -284,3 +284,48 @@ class LessonAssignment(models.Model):
 
     def __str__(self):
         return f"{self.classroom} – {self.lesson}"
+
+
+class QuestionReport(models.Model):
+    """Someone says a question is wrong, outdated or unclear ("Báo lỗi câu hỏi").
+
+    One per user and question; an editor marks the question's reports handled.
+    A report never touches an answer or a score.
+    """
+
+    class Reason(models.TextChoices):
+        WRONG = "wrong", _("Sai")
+        OUTDATED = "outdated", _("Lỗi thời")
+        UNCLEAR = "unclear", _("Khó hiểu")
+
+    TEXT_MAX = 300
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports")
+    reason = models.CharField(_("lỗi"), max_length=10, choices=Reason.choices)
+    text = models.CharField(_("mô tả ngắn"), max_length=TEXT_MAX)
+    created_at = models.DateTimeField()
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("báo lỗi câu hỏi")
+        verbose_name_plural = _("báo lỗi câu hỏi")
+        permissions = [("review_questions", "Can review question statistics and reports")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="one_report_per_user_per_question"),
+            models.CheckConstraint(
+                condition=Q(reason__in=["wrong", "outdated", "unclear"]), name="question_report_reason_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(handled_at__isnull=True) | Q(handled_at__gte=models.F("created_at")),
+                name="question_report_handled_after_created",
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "handled_at"])]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.get_reason_display()}"

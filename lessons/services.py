@@ -30,9 +30,11 @@ from lessons.models import (
     PracticeAnswer,
     PracticeAttempt,
     Question,
+    QuestionReport,
     Quiz,
     SimulationProgress,
 )
+from quizsite import ratelimit
 from schools.models import Classroom, School, User
 
 CURRICULUM_ROOT = Path(__file__).resolve().parent / "curriculum"
@@ -627,3 +629,53 @@ def quiz_import(*, quiz: Quiz, rows: Sequence[QuestionData]) -> list[Question]:
         raise ValidationError(problems)
     start = _next_order(quiz)
     return [_question_create(quiz, row, start + offset) for offset, row in enumerate(rows)]
+
+
+# Question reports ("Báo lỗi câu hỏi") ---------------------------------------------
+
+REPORT_WINDOW_SECONDS = 3600
+
+
+def _report_throttle_key(user: User) -> str:
+    return f"question-report:u:{user.pk}"
+
+
+def question_report_create(
+    *, user: User, question: Question, reason: str, text: str, now: datetime | None = None
+) -> QuestionReport:
+    """Record one report of ``question`` by ``user``; answers and scores are never touched.
+
+    Refused (nothing stored) when the reason is unknown, the text empty or too
+    long, the user already reported this question, or sent too many reports
+    within the hour.
+    """
+    text = (text or "").strip()
+    if reason not in QuestionReport.Reason.values:
+        raise ValidationError(_("Hãy chọn loại lỗi: sai, lỗi thời hoặc khó hiểu."), code="reason")
+    if not text:
+        raise ValidationError(_("Hãy viết ngắn gọn lỗi em thấy ở câu hỏi."), code="text_empty")
+    if len(text) > QuestionReport.TEXT_MAX:
+        raise ValidationError(
+            _("Mô tả lỗi dài quá: tối đa %(n)s ký tự.") % {"n": QuestionReport.TEXT_MAX}, code="text_long"
+        )
+    if QuestionReport.objects.filter(user=user, question=question).exists():
+        raise ValidationError(_("Bạn đã báo lỗi câu hỏi này rồi. Cảm ơn bạn!"), code="duplicate")
+    if ratelimit.count(_report_throttle_key(user)) >= int(getattr(settings, "QUESTION_REPORTS_PER_HOUR", 10)):
+        raise ValidationError(_("Bạn đã gửi nhiều báo lỗi trong một giờ qua. Hãy thử lại sau."), code="throttled")
+    report = QuestionReport(user=user, question=question, reason=reason, text=text, created_at=now or timezone.now())
+    report.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as error:  # the same report sent twice at the same moment
+        raise ValidationError(_("Bạn đã báo lỗi câu hỏi này rồi. Cảm ơn bạn!"), code="duplicate") from error
+    ratelimit.hit(_report_throttle_key(user), REPORT_WINDOW_SECONDS)
+    return report
+
+
+@transaction.atomic
+def question_reports_handle(*, question: Question, by: User, now: datetime | None = None) -> int:
+    """Mark every open report of ``question`` handled; returns how many were open."""
+    return QuestionReport.objects.filter(question=question, handled_at__isnull=True).update(
+        handled_at=now or timezone.now(), handled_by=by
+    )

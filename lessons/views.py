@@ -1,25 +1,36 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certificates.services import certificate_issue_on_training
 from evidence import selectors as evidence_selectors
-from lessons import grading, practice, question_io, selectors, services, sim_procedure, sim_tracking, simulations
-from lessons.forms import AssignmentForm, ImportForm, QuestionForm, QuizForm, RatingForm
+from lessons import (
+    grading,
+    item_stats,
+    practice,
+    question_io,
+    selectors,
+    services,
+    sim_procedure,
+    sim_tracking,
+    simulations,
+)
+from lessons.forms import AssignmentForm, ImportForm, QuestionForm, QuestionReportForm, QuizForm, RatingForm
 from lessons.keys import question_answer_key
 from lessons.models import Lesson, PracticeAttempt, Question, Quiz
 from schools.access import provinces_administered, students_managed
 from schools.decorators import role_required
 from schools.models import RoleAssignment, User
-from schools.roles import active_role
+from schools.roles import active_role, user_roles
 from schools.views import classroom_for_user_or_404
 
 Role = RoleAssignment.Role
@@ -501,3 +512,61 @@ def quiz_template(request, fmt):
     if fmt == "xlsx":
         return _download(question_io.template_xlsx(), "mau-cau-hoi.xlsx", XLSX)
     raise Http404
+
+
+# Questions to review and question reports -----------------------------------------
+
+REVIEW_PERMISSION = "lessons.review_questions"
+
+
+@login_required
+@require_GET
+def question_review(request):
+    """Editors: every answer; teachers and school admins: read-only, their own students' answers."""
+    editor = request.user.has_perm(REVIEW_PERMISSION)
+    if not editor and not ({r.role for r in user_roles(request)} & set(STAFF)):
+        raise PermissionDenied
+    page = item_stats.question_review(
+        questions=item_stats.questions_for_review(user=request.user),
+        students=None if editor else students_managed(request.user), with_texts=editor,
+    )
+    return render(request, "lessons/question_review.html", {"page": page, "editor": editor})
+
+
+@login_required
+@require_POST
+def question_reports_handle(request, pk):
+    if not request.user.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied
+    question = get_object_or_404(Question, pk=pk)
+    count = services.question_reports_handle(question=question, by=request.user)
+    messages.success(request, _("Đã đánh dấu %(n)s báo lỗi là đã xử lý.") % {"n": count})
+    return redirect("question_review")
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("course_overview")
+
+
+@login_required
+def question_report(request, pk):
+    question = get_object_or_404(item_stats.questions_reportable(user=request.user), pk=pk)
+    form = QuestionReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.question_report_create(user=request.user, question=question, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Cảm ơn bạn đã báo lỗi câu hỏi. Người biên soạn sẽ xem lại."))
+                return redirect(_next_url(request))
+        status = 400
+    return render(
+        request, "lessons/question_report.html",
+        {"question": question, "form": form, "next": _next_url(request)}, status=status,
+    )

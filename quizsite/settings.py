@@ -187,6 +187,16 @@ LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "200"))
 LOGIN_LOCK_SECONDS = int(os.environ.get("LOGIN_LOCK_SECONDS", "900"))
 
+# Questions to review (docs/item-review.md): flag an item once it has at least
+# ITEM_REVIEW_MIN_ANSWERS answers and its share right is above the maximum or
+# below the minimum, or its upper-lower 27% discrimination is below the minimum.
+ITEM_REVIEW_MIN_ANSWERS = int(os.environ.get("ITEM_REVIEW_MIN_ANSWERS", "30"))
+ITEM_REVIEW_FACILITY_MAX = float(os.environ.get("ITEM_REVIEW_FACILITY_MAX", "0.95"))
+ITEM_REVIEW_FACILITY_MIN = float(os.environ.get("ITEM_REVIEW_FACILITY_MIN", "0.2"))
+ITEM_REVIEW_DISCRIMINATION_MIN = float(os.environ.get("ITEM_REVIEW_DISCRIMINATION_MIN", "0.1"))
+# "Báo lỗi câu hỏi": reports one user may send per hour.
+QUESTION_REPORTS_PER_HOUR = int(os.environ.get("QUESTION_REPORTS_PER_HOUR", "10"))
+
 # Students use shared lab PCs: their sessions end with the browser and after inactivity.
 STUDENT_IDLE_SECONDS = int(os.environ.get("STUDENT_IDLE_SECONDS", "1800"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))

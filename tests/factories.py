@@ -4,6 +4,8 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth.models import Permission
+
 from schools import services
 from schools.models import Classroom, Province, RoleAssignment, School, SchoolYear, User
 
@@ -78,6 +80,7 @@ class World:
     foreign_province_admin: User
     students: list[User] = field(default_factory=list)
     foreign_student: User | None = None
+    editor: User | None = None  # content editor: the lessons.review_questions permission, no role
 
 
 def make_world() -> World:
@@ -105,7 +108,9 @@ def make_world() -> World:
         for name in ["Nguyễn Thị Hằng", "Trần Văn An", "Lê Đức Bình"]
     ]
     foreign_student = make_student(foreign_classroom, "Bùi Thị Xa")
+    editor = make_user(full_name="Ngô Thị Biên")
+    editor.user_permissions.add(Permission.objects.get(codename="review_questions", content_type__app_label="lessons"))
     return World(
         province, school, other_school, year, classroom, other_classroom, foreign_classroom, teacher,
-        other_teacher, school_admin, province_admin, foreign_province_admin, students, foreign_student,
+        other_teacher, school_admin, province_admin, foreign_province_admin, students, foreign_student, editor,
     )

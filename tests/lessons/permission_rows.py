@@ -27,6 +27,9 @@ RATINGS = url("lesson_ratings")
 QUIZZES = url("quiz_list")
 TEMPLATE = fixed("quiz_template", "xlsx")
 MISSING_QUIZ = fixed("quiz_detail", 999999)
+REVIEW = fixed("question_review")
+MISSING_REPORT = fixed("question_report", 999999)
+MISSING_HANDLED = fixed("question_reports_handle", 999999)
 
 ROWS = [
     ("anonymous", "GET", COURSE, "login"),
@@ -69,6 +72,23 @@ ROWS = [
     ("province_admin", "GET", RATINGS, 200),
     ("province_admin", "GET", QUIZZES, 403),
     ("foreign_province_admin", "GET", RATINGS, 200),
+    ("anonymous", "GET", REVIEW, "login"),
+    ("anonymous", "GET", MISSING_REPORT, "login"),
+    ("anonymous", "POST", MISSING_HANDLED, "login"),
+    ("student", "GET", REVIEW, 403),
+    ("student", "GET", MISSING_REPORT, 404),
+    ("student", "POST", MISSING_HANDLED, 403),
+    ("teacher", "GET", REVIEW, 200),
+    ("teacher", "POST", REVIEW, 405),
+    ("teacher", "GET", MISSING_REPORT, 404),
+    ("teacher", "POST", MISSING_HANDLED, 403),
+    ("school_admin", "GET", REVIEW, 200),
+    ("school_admin", "POST", MISSING_HANDLED, 403),
+    ("province_admin", "GET", REVIEW, 403),
+    ("province_admin", "POST", MISSING_HANDLED, 403),
+    ("editor", "GET", REVIEW, 200),
+    ("editor", "GET", MISSING_REPORT, 404),
+    ("editor", "POST", MISSING_HANDLED, 404),
 ]
 
 PROCEDURE = url("simulation_procedure")

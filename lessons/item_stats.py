@@ -1,8 +1,9 @@
 """Which questions work: per-question figures over every place a bank question is answered.
 
-Three sources, one shape:
+Four sources, one shape:
 
 - practice: ``PracticeAnswer`` rows of submitted practice attempts;
+- knowledge checks: ``evidence.CheckAnswer`` rows of submitted entry and exit checks;
 - online contests: ``AttemptAnswer`` rows of finished attempts;
 - live contests: ``contests.Answer`` rows of players not removed by the host,
   mapped back to the bank question through the contest's question snapshot.
@@ -12,7 +13,7 @@ same question on the same test (practice: the question; an online or live
 contest: the question within that contest) by the score of the attempt it
 belongs to, puts it in the upper 27%, the lower 27% or the middle, and counts
 answers, right answers and responses per group (GROUP BY in the database, no
-loop over answers). The groups of the three sources are then added up per
+loop over answers). The groups of the four sources are then added up per
 question; discrimination is the upper group's facility minus the lower
 group's (the Kelley upper–lower 27% index; docs/item-review.md).
 """
@@ -45,6 +46,7 @@ from django.utils.translation import gettext_lazy as _
 from contests.models import Answer as LiveAnswer
 from contests.models import Contest
 from contests.selectors import SCORED
+from evidence.models import CheckAnswer
 from lessons import grading
 from lessons.item_review import GROUP_PERCENT, Flag, ItemFigures, OptionFigures, Thresholds, item_flags
 from lessons.models import Choice, PracticeAnswer, Question, QuestionReport
@@ -55,9 +57,10 @@ from schools.models import RoleAssignment, User
 
 class Source:
     PRACTICE = "practice"
+    CHECK = "check"
     ONLINE = "online"
     LIVE = "live"
-    ALL = (PRACTICE, ONLINE, LIVE)
+    ALL = (PRACTICE, CHECK, ONLINE, LIVE)
 
 
 UPPER, MIDDLE, LOWER = 1, 0, -1
@@ -170,6 +173,19 @@ def _practice_rows(students: QuerySet[User] | None, question_ids) -> list[tuple]
     return _banded(answers, partition=[F("question_id")], score=F("attempt__percent"))
 
 
+def _check_rows(students: QuerySet[User] | None, question_ids) -> list[tuple]:
+    answers = CheckAnswer.objects.filter(learning_check__submitted_at__isnull=False)
+    if students is not None:
+        answers = answers.filter(learning_check__student__in=students)
+    if question_ids is not None:
+        answers = answers.filter(question_id__in=question_ids)
+    answers = answers.annotate(
+        ctx_id=Value(0, output_field=IntegerField()), item_ref=F("question_id"),
+        resp_text=Cast("response", TextField()), ok_int=Case(When(is_correct=True, then=1), default=0),
+    )
+    return _banded(answers, partition=[F("question_id")], score=F("learning_check__percent"))
+
+
 def _online_rows(students: QuerySet[User] | None, question_ids) -> list[tuple]:
     answers = AttemptAnswer.objects.filter(attempt__finished_at__isnull=False)
     if students is not None:
@@ -222,12 +238,13 @@ def item_statistics(
 ) -> dict[int, ItemStats]:
     """Figures for every question with answers (among ``students`` and ``questions`` when given).
 
-    Six queries whatever the number of answers: one per source, the contests'
+    Seven queries whatever the number of answers: one per source, the contests'
     snapshots, the questions and their choices.
     """
     question_ids = None if questions is None else set(questions.values_list("pk", flat=True))
     tallies: dict[int, _Tally] = defaultdict(_Tally)
     for source, rows in ((Source.PRACTICE, _practice_rows(students, question_ids)),
+                         (Source.CHECK, _check_rows(students, question_ids)),
                          (Source.ONLINE, _online_rows(students, question_ids))):
         for _ctx, question_id, resp, band, count, correct in rows:
             tallies[question_id].add(source=source, band=band, count=count, correct=correct, keys=_response(resp))

@@ -1,4 +1,4 @@
-"""A generated answer set over all three sources, and an independent recomputation of the item figures.
+"""A generated answer set over all four sources, and an independent recomputation of the item figures.
 
 Students get an ability in [0, 1]; each answers right with that probability,
 otherwise picks a random wrong response, so strong students really do better
@@ -21,6 +21,7 @@ from contests import engine
 from contests import services as contest_services
 from contests.models import Answer as LiveAnswer
 from contests.models import Contest, Player
+from evidence.models import CheckAnswer, LearningCheck
 from lessons import grading
 from lessons.keys import question_answer_key
 from lessons.models import PracticeAnswer, PracticeAttempt, Question
@@ -73,13 +74,15 @@ def _grade(key, raw) -> bool:
     return grading.grade(key, grading.parse_response(key, raw))
 
 
-def generate(world, *, seed: int = 16, practice: int = 45, online: int = 35, live: int = 30) -> Generated:
+def generate(
+    world, *, seed: int = 16, practice: int = 45, checks: int = 25, online: int = 35, live: int = 30
+) -> Generated:
     rng = random.Random(seed)
     now = timezone.now()
     quiz = make_pool(5)  # single, multiple, truefalse, ordering, matching
     questions = list(Question.objects.filter(quiz=quiz).prefetch_related("choices").order_by("order"))
     keys = {q.pk: question_answer_key(q) for q in questions}
-    total = max(practice, online, live)
+    total = max(practice, checks, online, live)
     students = User.objects.bulk_create(User(username=f"gen{seed}-{i}", full_name=f"Học sinh {i}") for i in range(total))
     ability = {s.pk: rng.random() for s in students}
     data = Generated(quiz=quiz, questions=questions, students=students)
@@ -107,6 +110,31 @@ def generate(world, *, seed: int = 16, practice: int = 45, online: int = 35, liv
         if answer.attempt.submitted_at is not None:
             data.records.append(Record(
                 "practice", (answer.question_id,), answer.question_id, answer.attempt.percent, answer.pk,
+                answer.is_correct, _picked(answer.response, keys[answer.question_id]),
+            ))
+
+    # Checks: an entry check over three questions per student; one skipped (not counted).
+    learning_checks, planned = [], []
+    for student in students[:checks]:
+        drawn = rng.sample(questions, 3)
+        answers = [(q, _respond(rng, keys[q.pk], rng.random() < ability[student.pk])) for q in drawn]
+        right = sum(_grade(keys[q.pk], raw) for q, raw in answers)
+        learning_checks.append(LearningCheck(
+            student=student, kind=LearningCheck.Kind.ENTRY, submitted_at=now, correct_count=right,
+            total=len(drawn), percent=grading.attempt_percent(right, len(drawn)),
+        ))
+        planned.append(answers)
+    skipped = LearningCheck(student=students[-1], kind=LearningCheck.Kind.EXIT, skipped_at=now)
+    learning_checks = LearningCheck.objects.bulk_create([*learning_checks, skipped])
+    rows = [
+        CheckAnswer(learning_check=check, question=q, response=raw, is_correct=_grade(keys[q.pk], raw))
+        for check, answers in zip(learning_checks, planned, strict=False) for q, raw in answers
+    ]
+    rows.append(CheckAnswer(learning_check=skipped, question=questions[0], response=["zzz"], is_correct=False))
+    for answer in CheckAnswer.objects.bulk_create(rows):
+        if answer.learning_check.submitted_at is not None:
+            data.records.append(Record(
+                "check", (answer.question_id,), answer.question_id, answer.learning_check.percent, answer.pk,
                 answer.is_correct, _picked(answer.response, keys[answer.question_id]),
             ))
 

@@ -1,4 +1,4 @@
-"""Per-question figures from lessons.item_stats equal an independent recomputation over all three sources."""
+"""Per-question figures from lessons.item_stats equal an independent recomputation over all four sources."""
 
 import pytest
 from django.db import connection
@@ -33,11 +33,11 @@ def _assert_matches(stats, expected, questions):
 
 
 @pytest.mark.django_db
-def test_figures_equal_recomputation_over_practice_online_and_live(generated):
+def test_figures_equal_recomputation_over_practice_checks_online_and_live(generated):
     """Counts, right answers, upper/lower groups and option picks match the records, question by question."""
     stats = item_stats.item_statistics(questions=Question.objects.filter(quiz=generated.quiz))
     expected = recompute(generated.records)
-    assert {s for item in expected.values() for s in item.sources} == {"practice", "online", "live"}
+    assert {s for item in expected.values() for s in item.sources} == {"practice", "check", "online", "live"}
     _assert_matches(stats, expected, generated.questions)
     # The generated abilities make strong students better: the index has a sign.
     assert any(stats[q.pk].discrimination > 0.2 for q in generated.questions)
@@ -57,11 +57,14 @@ def test_figures_restricted_to_some_students(generated):
 
 def _student_of(record):
     from contests.models import Answer
+    from evidence.models import CheckAnswer
     from lessons.models import PracticeAnswer
     from online_contests.models import AttemptAnswer
 
     if record.source == "practice":
         return PracticeAnswer.objects.values_list("attempt__student_id", flat=True).get(pk=record.pk)
+    if record.source == "check":
+        return CheckAnswer.objects.values_list("learning_check__student_id", flat=True).get(pk=record.pk)
     if record.source == "online":
         return AttemptAnswer.objects.values_list("attempt__student_id", flat=True).get(pk=record.pk)
     return Answer.objects.values_list("player__user_id", flat=True).get(pk=record.pk)
@@ -69,14 +72,14 @@ def _student_of(record):
 
 @pytest.mark.django_db
 def test_query_count_does_not_grow_with_answers(world):
-    """Six queries for a small and for a larger answer set."""
+    """Seven queries (one per source, snapshots, questions, choices) for a small and a larger answer set."""
     counts = []
     for size, seed in ((8, 1), (30, 2)):
-        data = generate(world, seed=seed, practice=size, online=size, live=size)
+        data = generate(world, seed=seed, practice=size, checks=size, online=size, live=size)
         with CaptureQueriesContext(connection) as queries:
             item_stats.item_statistics(questions=Question.objects.filter(quiz=data.quiz))
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 7
+    assert counts[0] == counts[1] <= 8
 
 
 @pytest.mark.django_db

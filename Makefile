@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: $(STAMP)
 		env -u TEST_DATABASE_URL -u REDIS_URL -u REQUIRE_SERVICES $(PYTEST) -m "not e2e" tests/quizsite tests/contests tests/lessons tests/schools/test_access.py; \
 	fi
 	$(PYTEST) -m e2e -o timeout=900 tests/e2e || [ $$? -eq 5 ]
+
+# Refresh the English catalogue after changing UI strings: makemessages needs GNU
+# gettext (a developer tool, Debian package `gettext`); the .mo is compiled with
+# polib and committed, so installing and running need neither.
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --no-location \
+		--ignore=tests/* --ignore=bench/* --ignore=scripts/* --ignore=var/*
+	$(BIN)/python scripts/compile_messages.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

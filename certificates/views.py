@@ -16,6 +16,7 @@ from certificates.forms import ClassFilterForm, ClassIssueForm, RevokeForm, Veri
 from certificates.models import Certificate
 from certificates.pdf import render_certificate, write_certificates
 from certificates.throttle import verify_lookup_allowed
+from quizsite.errors import too_many_requests
 from schools.decorators import role_required
 from schools.models import Classroom, RoleAssignment
 from schools.throttle import client_ip
@@ -41,9 +42,12 @@ def _verify(request, raw_code: str | None):
         return render(request, "certificates/verify.html", context)
     allowed, retry_after = verify_lookup_allowed(client_ip(request))
     if not allowed:
-        response = render(request, "certificates/too_many.html", {"minutes": -(-retry_after // 60)}, status=429)
-        response["Retry-After"] = str(retry_after)
-        return response
+        return too_many_requests(
+            request,
+            message=_("Từ địa chỉ mạng này đã có quá nhiều lượt tra cứu giấy chứng nhận."),
+            note=_("Giới hạn này bảo vệ thông tin của học sinh khỏi việc dò mã tự động."),
+            retry_after=retry_after, back=reverse("certificate_verify"),
+        )
     form = VerifyForm({"code": raw_code})
     context["form"] = form
     if not form.is_valid():

@@ -17,6 +17,7 @@ from contests.engine import EngineError
 from contests.forms import ContestCreateForm, JoinForm
 from contests.models import Contest
 from contests.nicknames import generate_nickname
+from quizsite.errors import too_many_requests
 from schools.decorators import role_required
 from schools.models import RoleAssignment
 from schools.throttle import client_ip
@@ -193,27 +194,31 @@ def contest_join(request):
             try:
                 contest = _find_running(request, form.cleaned_data["pin"])
             except _TooManyAttempts:
-                form.add_error("pin", _("Em đã thử quá nhiều mã PIN. Hãy đợi vài phút rồi thử lại."))
-                status = 429
-            else:
-                if contest is not None:
-                    return redirect("contest_play", contest.pin)
-                form.add_error("pin", _("Không tìm thấy cuộc thi với mã PIN này, hoặc cuộc thi đã kết thúc."))
+                return _too_many_pins(request)
+            if contest is not None:
+                return redirect("contest_play", contest.pin)
+            form.add_error("pin", _("Không tìm thấy cuộc thi với mã PIN này, hoặc cuộc thi đã kết thúc."))
     return render(request, "contests/join.html", {"form": form}, status=status)
+
+
+def _too_many_pins(request):
+    return too_many_requests(
+        request, message=_("Em đã thử quá nhiều mã PIN. Hãy đợi vài phút rồi thử lại."),
+        note=_("Giới hạn này chặn việc dò mã PIN của các cuộc thi đang diễn ra."),
+        retry_after=throttle.WINDOW_SECONDS, back=reverse("contest_join"),
+    )
 
 
 @require_GET
 def contest_play(request, pin):
     """The player screen; the join URL in the QR code lands here."""
-    contest = None
     try:
         contest = _find_running(request, pin)
     except _TooManyAttempts:
-        error, status = _("Em đã thử quá nhiều mã PIN. Hãy đợi vài phút rồi thử lại."), 429
-    else:
-        error, status = _("Không tìm thấy cuộc thi với mã PIN này, hoặc cuộc thi đã kết thúc."), 404
+        return _too_many_pins(request)
     if contest is None:
-        return render(request, "contests/join.html", {"form": JoinForm(), "error": error}, status=status)
+        error = _("Không tìm thấy cuộc thi với mã PIN này, hoặc cuộc thi đã kết thúc.")
+        return render(request, "contests/join.html", {"form": JoinForm(), "error": error}, status=404)
     needs_login = contest.access == Contest.Access.CLASSES and not request.user.is_authenticated
     config = {"pin": contest.pin, "socket": f"/ws/contests/{contest.pin}/play/"}
     return render(

@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 
 import markdown
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate
@@ -375,6 +377,14 @@ def contest_award_certificates_issue(*, contest: OnlineContest, issued_by: User)
         raise ValidationError(_("Chỉ cấp giấy chứng nhận sau khi đã công bố kết quả có người đạt giải."))
     report = ClassIssueReport()
     committee = contest.organizer_name.upper()
+    # A certificate is an official Vietnamese document, whatever language the organiser reads the site in.
+    with translation.override(settings.LANGUAGE_CODE):
+        issuer_line = _("%(committee)s CHỨNG NHẬN") % {"committee": committee}
+        signer_title = _("TM. BAN TỔ CHỨC\nTRƯỞNG BAN")
+        achievements = {
+            prize: _("Đạt %(prize)s cuộc thi «%(name)s»") % {"prize": Prize(prize).label, "name": contest.name}
+            for prize in {attempt.prize for attempt in winners}
+        }
     for attempt in winners:
         source_key = f"online-contest:{contest.pk}:{attempt.prize}"
         try:
@@ -383,11 +393,9 @@ def contest_award_certificates_issue(*, contest: OnlineContest, issued_by: User)
                     student=attempt.student,
                     school=attempt.school,
                     kind=PRIZE_CERTIFICATE_KINDS[attempt.prize],
-                    achievement_lines=[
-                        _("Đạt %(prize)s cuộc thi «%(name)s»") % {"prize": Prize(attempt.prize).label, "name": contest.name},
-                    ],
-                    issuer_line=_("%(committee)s CHỨNG NHẬN") % {"committee": committee},
-                    signer_title=_("TM. BAN TỔ CHỨC\nTRƯỞNG BAN"),
+                    achievement_lines=[achievements[attempt.prize]],
+                    issuer_line=issuer_line,
+                    signer_title=signer_title,
                     signer_name="",
                     source_key=source_key,
                     issued_by=issued_by,

@@ -1,12 +1,13 @@
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,8 +67,9 @@ def contest_create(request):
     role = request.role
     school = role.school if role.role == Role.SCHOOL_ADMIN else None
     scope = _form_scope(school, role.province)
-    initial = {"organizer_name": _("Ban Tổ chức cuộc thi – %(scope)s") % {"scope": role.scope_name},
-               "time_limit_minutes": 15}
+    with translation.override(settings.LANGUAGE_CODE):  # printed on the Vietnamese certificates
+        organizer_name = _("Ban Tổ chức cuộc thi – %(scope)s") % {"scope": role.scope_name}
+    initial = {"organizer_name": organizer_name, "time_limit_minutes": 15}
     form = ContestForm(request.POST or None, initial=initial, now=timezone.now(), **scope)
     if request.method == "POST":
         if form.is_valid():

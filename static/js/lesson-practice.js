@@ -14,6 +14,11 @@
     });
   }
 
+  // The page's translated "%(name)s" template, filled in (a function, so "$" in a name stays literal).
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+
   function button(label, cls, text) {
     var b = document.createElement("button");
     b.type = "button";
@@ -27,8 +32,8 @@
     root.querySelectorAll(".order-list").forEach(function (list) {
       list.querySelectorAll(".order-item").forEach(function (item) {
         var name = item.querySelector(".order-text").textContent;
-        item.appendChild(button("Chuyển lên: " + name, "up", "▲"));
-        item.appendChild(button("Chuyển xuống: " + name, "down", "▼"));
+        item.appendChild(button(fill(list.dataset.moveUp, {item: name}), "up", "▲"));
+        item.appendChild(button(fill(list.dataset.moveDown, {item: name}), "down", "▼"));
       });
       list.addEventListener("click", function (event) {
         var move = event.target.closest(".order-move");

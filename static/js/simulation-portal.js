@@ -6,6 +6,9 @@
   if (!input || !info) return;
   input.addEventListener("change", function () {
     var file = input.files && input.files[0];
-    info.textContent = file ? "Đã chọn: " + file.name + " (" + Math.max(1, Math.round(file.size / 1024)) + " KB) — tệp không được tải lên." : "";
+    if (!file) { info.textContent = ""; return; }
+    var values = {name: file.name, size: String(Math.max(1, Math.round(file.size / 1024)))};
+    // The page's translated template; a replacer function keeps "$" in a file name literal.
+    info.textContent = info.dataset.chosen.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
   });
 })();

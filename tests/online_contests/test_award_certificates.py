@@ -51,3 +51,27 @@ def test_only_the_organiser_may_issue(client, world):
     client.force_login(world.school_admin)
     assert client.post(url).status_code == 302
     assert Certificate.objects.exists()
+
+
+def test_certificates_are_worded_in_vietnamese_when_the_organiser_reads_english(world):
+    """Certificates are official Vietnamese documents: the site's language never reaches them."""
+    from django.utils import translation
+
+    contest = published_contest(world)
+    contest.refresh_from_db()
+    with translation.override("en"):
+        services.contest_award_certificates_issue(contest=contest, issued_by=world.school_admin)
+    certificate = Certificate.objects.filter(kind__startswith="award_").first()
+
+    assert certificate.achievement.startswith("Đạt Giải") and "CHỨNG NHẬN" in certificate.certifier_line
+    assert certificate.signer_title == "TM. BAN TỔ CHỨC\nTRƯỞNG BAN"
+
+
+def test_the_suggested_organiser_name_is_vietnamese_in_an_english_session(client, world):
+    from django.conf import settings
+
+    client.force_login(world.school_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("online_contests:contest_create")).content.decode()
+
+    assert "Ban Tổ chức cuộc thi – " in body and "Create an online contest" in body

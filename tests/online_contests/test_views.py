@@ -210,7 +210,7 @@ def test_preview_shows_a_sample_draw_with_answers(client, world):
     contest = make_contest(world, schedule=False)
     client.force_login(world.school_admin)
     body = client.get(reverse("online_contests:contest_preview", args=[contest.pk])).content.decode()
-    assert body.count('class="card"><p><strong>') == 5 and "Đáp án" in body
+    assert body.count('class="card"><p><strong lang="vi">') == 5 and "Đáp án" in body
 
 
 def test_organiser_closes_reviews_and_publishes(client, world):

@@ -179,7 +179,7 @@ def test_lesson_simulation_practice_rating_and_teacher_grid(page, live_server_ur
     login(page, server, STUDENT)
     page.goto(server.url + "/lessons/")
     page.click("a:has-text('Bài 4.')")
-    assert page.locator("h1").inner_text().startswith("Nộp một hồ sơ")
+    assert page.locator("h1").inner_text().startswith("Nộp hồ sơ")
     assert page.locator("figure.lesson-figure img").get_attribute("alt")
     assert page.locator("text=Mô phỏng — không phải hệ thống thật").count() == 1
     assert page.locator("button:has-text('Bắt đầu luyện tập')").count() == 0

@@ -180,11 +180,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling (shared cache): per account strict, per IP loose because a
-# whole class shares one school address.
-LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+# Login throttling (shared cache, docs/security.md): strict per (account,
+# address) pair, loose per account with a doubling delay instead of a lock,
+# and per address only the failing browsers are slowed.
+LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "900"))
+LOGIN_FAILURES_PER_PAIR = int(os.environ.get("LOGIN_FAILURES_PER_PAIR", "5"))
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "20"))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "200"))
-LOGIN_LOCK_SECONDS = int(os.environ.get("LOGIN_LOCK_SECONDS", "900"))
+LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "900"))
 
 # Students use shared lab PCs: their sessions end with the browser and after inactivity.
 STUDENT_IDLE_SECONDS = int(os.environ.get("STUDENT_IDLE_SECONDS", "1800"))

@@ -218,6 +218,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Whole request bodies, refused with 413 before Django reads them (quizsite.body_limit):
+# the largest upload (a 5 MB roster) with its multipart framing, or a signed roster preview.
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(8 * 1024 * 1024)))
 
 # Security: with DEBUG off the HTTPS settings are on, unless HTTPS=0 is set
 # explicitly for a school LAN without TLS (docs/deployment.md).

@@ -29,10 +29,11 @@ class TooManyCells(ValueError):
 
     def __init__(self, limit: int):
         self.limit = limit
+        count = f"{limit:,}".replace(",", ".")
         self.message = (
-            f"Bảng tính có quá nhiều ô cần đọc (hơn {limit:,} ô trong các cột có tiêu đề). "
+            f"Bảng tính có quá nhiều ô cần đọc (hơn {count} ô trong các cột có tiêu đề). "
             "Hãy xoá các dòng, cột thừa hoặc tách thành nhiều tệp nhỏ hơn rồi tải lên lại."
-        ).replace(",", ".")
+        )
         super().__init__(self.message)
 
 

@@ -18,6 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from lessons.models import Question
 from lessons.services import CHOICE_KEYS, QUIZ_KINDS, QuestionData, question_data_errors
+from quizsite.spreadsheets import MAX_UNZIPPED_BYTES, CellBudget, TooManyCells, unzipped_bytes, xlsx_rows
 
 LETTERS = CHOICE_KEYS.upper()
 HEADERS = ["Loại", "Câu hỏi", *[f"Lựa chọn {letter}" for letter in LETTERS], "Đáp án đúng", "Giải thích"]
@@ -79,23 +80,51 @@ def _row_to_data(cells: list[str]) -> tuple[QuestionData | None, list[str]]:
     return QuestionData(kind, text, explanation, [(choice, letter in letters) for letter, choice in filled]), []
 
 
+MAX_CELLS = 50_000
+"""Cells read per question-bank upload: 500 questions × 10 columns, with room for blank rows."""
+
+
 def _read_rows(upload) -> list[list[str]]:
     name = upload.name.lower()
     content = upload.read()
-    if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValueError(_("Tệp CSV phải được lưu với mã hóa UTF-8.")) from error
-        return [[_norm(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
-    if name.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise ValueError(_("Không đọc được tệp Excel. Hãy dùng tệp mẫu và lưu dạng .xlsx.")) from error
-        sheet = workbook.worksheets[0]
-        return [[_norm(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    budget = CellBudget(MAX_CELLS)
+    try:
+        if name.endswith(".csv"):
+            try:
+                text = content.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise ValueError(_("Tệp CSV phải được lưu với mã hóa UTF-8.")) from error
+            return [_charged(row[: len(HEADERS)], budget) for row in csv.reader(io.StringIO(text))]
+        if name.endswith(".xlsx"):
+            return _xlsx_rows(content, budget)
+    except TooManyCells as error:
+        raise ValueError(error.message) from error
     raise ValueError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+
+
+def _charged(cells: list, budget: CellBudget) -> list[str]:
+    budget.charge(len(cells))
+    return [_norm(cell) for cell in cells]
+
+
+def _xlsx_rows(content: bytes, budget: CellBudget) -> list[list[str]]:
+    unreadable = _("Không đọc được tệp Excel. Hãy dùng tệp mẫu và lưu dạng .xlsx.")
+    try:
+        too_big = unzipped_bytes(content) > MAX_UNZIPPED_BYTES
+        workbook = None if too_big else load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ValueError(unreadable) from error
+    if workbook is None:
+        raise ValueError(_("Tệp Excel quá lớn khi giải nén. Hãy chỉ giữ lại các câu hỏi rồi lưu lại."))
+    try:
+        rows = xlsx_rows(workbook.worksheets[0], budget=budget, max_col=len(HEADERS))
+        return [[_norm(None if cell is None else cell.value) for cell in row] for row in rows]
+    except TooManyCells:
+        raise
+    except Exception as error:  # sheets are parsed lazily: damage shows up here
+        raise ValueError(unreadable) from error
+    finally:
+        workbook.close()
 
 
 def parse_upload(upload) -> tuple[list[QuestionData], list[str]]:

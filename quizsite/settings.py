@@ -180,11 +180,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling (shared cache): per account strict, per IP loose because a
-# whole class shares one school address.
-LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+# Login throttling (shared cache, docs/security.md): strict per (account,
+# address) pair, loose per account with a doubling delay instead of a lock,
+# and per address only the failing browsers are slowed.
+LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "900"))
+LOGIN_FAILURES_PER_PAIR = int(os.environ.get("LOGIN_FAILURES_PER_PAIR", "5"))
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "20"))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "200"))
-LOGIN_LOCK_SECONDS = int(os.environ.get("LOGIN_LOCK_SECONDS", "900"))
+LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_MAX_DELAY_SECONDS", "900"))
 
 # Questions to review (docs/item-review.md): flag an item once it has at least
 # ITEM_REVIEW_MIN_ANSWERS answers and its share right is above the maximum or
@@ -229,6 +232,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Whole request bodies, refused with 413 before Django reads them (quizsite.body_limit):
+# the largest upload (a 5 MB roster) with its multipart framing, or a signed roster preview.
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(8 * 1024 * 1024)))
 
 # Security: with DEBUG off the HTTPS settings are on, unless HTTPS=0 is set
 # explicitly for a school LAN without TLS (docs/deployment.md).

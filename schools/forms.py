@@ -8,25 +8,41 @@ from schools.models import Classroom, User
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing further guesses once an account or address has failed too often."""
+    """Django's login form, checking the password only when the throttling rules let this attempt through."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: mật khẩu phân biệt chữ hoa, chữ thường."),
-        "throttled": _("Đăng nhập sai quá nhiều lần. Hãy đợi 15 phút rồi thử lại, hoặc nhờ thầy cô cấp lại mật khẩu."),
+        "throttled": _(
+            "Tài khoản này bị nhập sai quá nhiều lần từ máy hoặc mạng này. Hãy đợi 15 phút rồi thử lại, "
+            "hoặc đăng nhập trên máy đã từng đăng nhập tài khoản này, hoặc nhờ thầy cô cấp lại mật khẩu."
+        ),
+        "slowed_seconds": _("Đăng nhập sai quá nhiều lần. Hãy đợi %(seconds)s giây rồi thử lại."),
+        "slowed_minutes": _("Đăng nhập sai quá nhiều lần. Hãy đợi khoảng %(minutes)s phút rồi thử lại."),
     }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        cookie = request.COOKIES.get(throttle.CLIENT_COOKIE) if request is not None else None
+        self.login_client = throttle.client_from_cookie(cookie)
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         ip = throttle.client_ip(self.request) if self.request else "unknown"
-        if throttle.login_blocked(username=username, ip=ip):
+        wait = throttle.login_wait_seconds(username=username, ip=ip, client=self.login_client)
+        if wait >= throttle.limits().window_seconds:
             raise ValidationError(self.error_messages["throttled"], code="throttled")
+        if wait >= 60:
+            minutes = (wait + 59) // 60
+            raise ValidationError(self.error_messages["slowed_minutes"], code="throttled", params={"minutes": minutes})
+        if wait > 0:
+            raise ValidationError(self.error_messages["slowed_seconds"], code="throttled", params={"seconds": wait})
         try:
             cleaned = super().clean()
         except ValidationError:
-            throttle.login_failed(username=username, ip=ip)
+            throttle.login_failed(username=username, ip=ip, client=self.login_client)
             raise
-        throttle.login_succeeded(username=username)
+        throttle.login_succeeded(username=username, ip=ip, client=self.login_client)
         return cleaned
 
 

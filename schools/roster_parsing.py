@@ -36,6 +36,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from quizsite.spreadsheets import MAX_UNZIPPED_BYTES, CellBudget, TooManyCells, xlsx_rows
 from schools.names import normalize_name
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -46,8 +47,6 @@ MAX_CLASS_LENGTH = 40
 MIN_AGE = 10
 MAX_AGE = 25
 HEADER_SCAN_ROWS = 15
-# An XLSX is a zip: refuse archives that inflate to far more than any roster needs.
-MAX_UNZIPPED_BYTES = 150 * 1024 * 1024
 # Sheets formatted down to row 1,048,576 would otherwise be walked to the end.
 MAX_CONSECUTIVE_EMPTY_ROWS = 1_000
 # Share of name/class cells in TCVN3/VNI above which the whole file is refused
@@ -118,6 +117,11 @@ class ParsedRoster:
     ignored_columns: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Every data row as read, without the forbidden columns, so the file of bad
+    # rows is written without parsing the upload a second time.
+    source_headers: list[str] = field(default_factory=list)
+    source_rows: dict[int, tuple[CellValue, ...]] = field(default_factory=dict)
+    code_columns: frozenset[int] = frozenset()
 
 
 # --- Text helpers -------------------------------------------------------------------------------
@@ -361,7 +365,9 @@ def _is_header_row(cells: list[CellValue]) -> bool:
 @dataclass(slots=True)
 class _Sheet:
     name: str
-    rows: Callable[[], Iterator[list[CellValue]]]  # rows from row 1, a fresh iterator per call
+    # rows from row 1, a fresh iterator per call, read up to the given column (all when None);
+    # every cell read is charged to the upload's CellBudget
+    rows: Callable[..., Iterator[list[CellValue]]]
 
 
 def _detect_format(data: bytes, filename: str) -> Literal["xlsx", "xls", "csv"]:
@@ -406,8 +412,20 @@ def _padded_number(value: int | float, number_format: str) -> CellValue:
     return value
 
 
+def _bounded(rows: Iterator[list[CellValue]], budget: CellBudget, max_col: int | None) -> Iterator[list[CellValue]]:
+    """Rows cut at `max_col`, each charged to the budget (CSV and XLS: already in memory, cheap to cut)."""
+    for row in rows:
+        cut = row[:max_col] if max_col is not None else row
+        budget.charge(len(cut))
+        yield cut
+
+
+def _too_many_cells(error: TooManyCells) -> "RosterFileError":
+    return RosterFileError(error.message)
+
+
 @contextmanager
-def _xlsx_sheets(data: bytes) -> Iterator[list[_Sheet]]:
+def _xlsx_sheets(data: bytes, budget: CellBudget) -> Iterator[list[_Sheet]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
@@ -432,10 +450,14 @@ def _xlsx_sheets(data: bytes) -> Iterator[list[_Sheet]]:
                 continue
             worksheet.reset_dimensions()  # exporters often write a wrong <dimension>
 
-            def rows(worksheet=worksheet) -> Iterator[list[CellValue]]:
+            def rows(max_col: int | None = None, worksheet=worksheet) -> Iterator[list[CellValue]]:
                 try:
-                    for row in worksheet.iter_rows():
-                        yield [_xlsx_value(cell) for cell in row]
+                    for row in xlsx_rows(worksheet, budget=budget, max_col=max_col):
+                        yield [None if cell is None else _xlsx_value(cell) for cell in row]
+                except TooManyCells as error:
+                    raise _too_many_cells(error) from error
+                except RosterFileError:
+                    raise
                 except Exception as error:  # sheets are parsed lazily: damage shows up here
                     raise RosterFileError(
                         "Không đọc được tệp Excel; tệp có thể bị hỏng. Hãy mở bằng Excel và lưu lại."
@@ -448,7 +470,7 @@ def _xlsx_sheets(data: bytes) -> Iterator[list[_Sheet]]:
 
 
 @contextmanager
-def _xls_sheets(data: bytes) -> Iterator[list[_Sheet]]:
+def _xls_sheets(data: bytes, budget: CellBudget) -> Iterator[list[_Sheet]]:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
     except Exception as error:  # xlrd raises many types on damaged files
@@ -475,9 +497,14 @@ def _xls_sheets(data: bytes) -> Iterator[list[_Sheet]]:
             return bool(cell.value)
         return None
 
-    def rows(sheet) -> Iterator[list[CellValue]]:
-        for number in range(sheet.nrows):
-            yield [value(cell) for cell in sheet.row(number)]
+    def rows(sheet, max_col: int | None) -> Iterator[list[CellValue]]:
+        try:
+            for number in range(sheet.nrows):
+                cut = sheet.row_slice(number, 0, max_col)
+                budget.charge(len(cut))
+                yield [value(cell) for cell in cut]
+        except TooManyCells as error:
+            raise _too_many_cells(error) from error
 
     try:
         try:
@@ -486,7 +513,7 @@ def _xls_sheets(data: bytes) -> Iterator[list[_Sheet]]:
             raise RosterFileError(
                 "Không đọc được tệp Excel .xls; hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
             ) from error
-        yield [_Sheet(sheet.name, lambda sheet=sheet: rows(sheet)) for sheet in loaded]
+        yield [_Sheet(sheet.name, lambda max_col=None, sheet=sheet: rows(sheet, max_col)) for sheet in loaded]
     finally:
         book.release_resources()
 
@@ -515,7 +542,7 @@ def _decode_csv(data: bytes) -> str:
 
 
 @contextmanager
-def _csv_sheets(data: bytes) -> Iterator[list[_Sheet]]:
+def _csv_sheets(data: bytes, budget: CellBudget) -> Iterator[list[_Sheet]]:
     text = _decode_csv(data)
     forced = None
     first_line, _, rest = text.partition("\n")
@@ -538,7 +565,13 @@ def _csv_sheets(data: bytes) -> Iterator[list[_Sheet]]:
         if any(_is_header_row(row) for row in head):
             chosen = delimiter
             break
-    yield [_Sheet("CSV", lambda: reader(chosen))]
+    def rows(max_col: int | None = None) -> Iterator[list[CellValue]]:
+        try:
+            yield from _bounded(reader(chosen), budget, max_col)
+        except TooManyCells as error:
+            raise _too_many_cells(error) from error
+
+    yield [_Sheet("CSV", rows)]
 
 
 @contextmanager
@@ -548,7 +581,7 @@ def _open_sheets(data: bytes, filename: str) -> Iterator[list[_Sheet]]:
     if len(data) > MAX_FILE_BYTES:
         raise RosterFileError("Tệp lớn hơn 5 MB. Hãy tách danh sách thành nhiều tệp nhỏ hơn.")
     opener = {"xlsx": _xlsx_sheets, "xls": _xls_sheets, "csv": _csv_sheets}[_detect_format(data, filename)]
-    with opener(data) as sheets:
+    with opener(data, CellBudget()) as sheets:
         yield sheets
 
 
@@ -564,6 +597,11 @@ class _Layout:
     forbidden: list[int]
     unknown: list[int]
     warnings: list[str]
+
+    @property
+    def width(self) -> int:
+        """Columns up to the last one with a header: nothing to their right is read."""
+        return max((index + 1 for index, text in enumerate(self.headers) if text), default=0)
 
     @property
     def key_field(self) -> str:
@@ -710,7 +748,7 @@ def _map_columns(
 def _data_rows(layout: _Layout) -> Iterator[tuple[int, list[CellValue]]]:
     """Non-empty rows below the header, with their file row numbers; refuses too many rows."""
     count = empty_run = 0
-    for number, cells in enumerate(layout.sheet.rows(), start=1):
+    for number, cells in enumerate(layout.sheet.rows(layout.width), start=1):
         if number < layout.data_start:
             continue
         if all(_is_empty(cell) for cell in cells):
@@ -851,7 +889,18 @@ def parse_roster(data: bytes, filename: str, *, today: date) -> ParsedRoster:
     """Read an uploaded roster; ``today`` is the reference date for the age check."""
     with _open_sheets(data, filename) as sheets:
         layout = _find_layout(sheets)
-        extracted = [_extract(layout, number, cells) for number, cells in _data_rows(layout)]
+        forbidden = set(layout.forbidden)
+        kept = [index for index in range(layout.width) if index not in forbidden]
+        extracted, source_rows = [], {}
+        key_column = layout.fields[layout.key_field]
+        for number, cells in _data_rows(layout):
+            item = _extract(layout, number, cells)
+            extracted.append(item)
+            # a citizen ID number typed as the student code is never kept, not even for the bad-rows file
+            hidden = key_column if _looks_like_citizen_id(item) else None
+            source_rows[number] = tuple(
+                cells[index] if index < len(cells) and index != hidden else None for index in kept
+            )
     if not extracted:
         raise RosterFileError("Tệp không có dòng học sinh nào dưới dòng tiêu đề.")
     warnings = [*layout.warnings, *_check_key_column(layout, extracted)]
@@ -871,6 +920,12 @@ def parse_roster(data: bytes, filename: str, *, today: date) -> ParsedRoster:
         ignored_columns=[layout.headers[index] for index in layout.forbidden],
         unknown_columns=[layout.headers[index] for index in layout.unknown],
         warnings=warnings,
+        source_headers=[layout.headers[index] for index in kept],
+        source_rows=source_rows,
+        code_columns=frozenset(
+            position for position, index in enumerate(kept)
+            if index in {layout.fields.get("moet_id"), layout.fields.get("school_code")}
+        ),
     )
 
 
@@ -1017,7 +1072,7 @@ def _workbook_bytes(workbook) -> bytes:
     return buffer.getvalue()
 
 
-def bad_rows_xlsx(data: bytes, filename: str, errors: list[RowError]) -> bytes:
+def bad_rows_xlsx(parsed: ParsedRoster, errors: list[RowError]) -> bytes:
     """An XLSX of the rows with errors, as in the file but without forbidden columns, plus a 'Lỗi' column."""
     messages: dict[int, list[str]] = {}
     for error in errors:
@@ -1025,27 +1080,23 @@ def bad_rows_xlsx(data: bytes, filename: str, errors: list[RowError]) -> bytes:
     workbook = openpyxl.Workbook()
     worksheet = workbook.active
     worksheet.title = "Dòng lỗi"
-    with _open_sheets(data, filename) as sheets:
-        layout = _find_layout(sheets)
-        forbidden = set(layout.forbidden)
-        kept = [index for index in range(len(layout.headers)) if index not in forbidden]
-        code_columns = {layout.fields.get("moet_id"), layout.fields.get("school_code")}
-        header = [layout.headers[index] for index in kept] + [ERROR_COLUMN_HEADER, SOURCE_ROW_HEADER]
-        for column, text in enumerate(header, start=1):
-            _write_cell(worksheet, 1, column, text)
-            worksheet.cell(row=1, column=column).font = Font(bold=True)
-        out_row = 1
-        for number, cells in _data_rows(layout):
-            if number not in messages:
-                continue
-            out_row += 1
-            for column, index in enumerate(kept, start=1):
-                value = cells[index] if index < len(cells) else None
-                _write_cell(worksheet, out_row, column, value, as_text=index in code_columns)
-            _write_cell(worksheet, out_row, len(kept) + 1, "\n".join(messages[number]))
-            worksheet.cell(row=out_row, column=len(kept) + 1).alignment = Alignment(wrap_text=True, vertical="top")
-            _write_cell(worksheet, out_row, len(kept) + 2, number)
-    worksheet.column_dimensions[get_column_letter(len(kept) + 1)].width = 60
+    width = len(parsed.source_headers)
+    header = [*parsed.source_headers, ERROR_COLUMN_HEADER, SOURCE_ROW_HEADER]
+    for column, text in enumerate(header, start=1):
+        _write_cell(worksheet, 1, column, text)
+        worksheet.cell(row=1, column=column).font = Font(bold=True)
+    out_row = 1
+    for number in sorted(messages):
+        cells = parsed.source_rows.get(number)
+        if cells is None:
+            continue
+        out_row += 1
+        for position, value in enumerate(cells):
+            _write_cell(worksheet, out_row, position + 1, value, as_text=position in parsed.code_columns)
+        _write_cell(worksheet, out_row, width + 1, "\n".join(messages[number]))
+        worksheet.cell(row=out_row, column=width + 1).alignment = Alignment(wrap_text=True, vertical="top")
+        _write_cell(worksheet, out_row, width + 2, number)
+    worksheet.column_dimensions[get_column_letter(width + 1)].width = 60
     worksheet.freeze_panes = "A2"
     return _workbook_bytes(workbook)
 

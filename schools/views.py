@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schools import selectors, services
+from schools import selectors, services, throttle
 from schools.access import classrooms_managed, classrooms_taught
 from schools.decorators import role_required
 from schools.forms import (
@@ -42,9 +43,32 @@ class LoginView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        return self._with_client_cookie(super().form_invalid(form), form.login_client)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        client = throttle.client_from_cookie(request.COOKIES.get(throttle.CLIENT_COOKIE))
+        return response if client.id else self._with_client_cookie(response, client)
+
+    def _with_client_cookie(self, response, client, *, trust_username=None):
+        """Give the browser its login cookie: failures are counted per browser, and a login marks it trusted."""
+        if client.id and trust_username is None:
+            return response
+        response.set_cookie(
+            throttle.CLIENT_COOKIE,
+            throttle.client_cookie_value(client, trust_username=trust_username),
+            max_age=throttle.CLIENT_COOKIE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
+        self._with_client_cookie(response, form.login_client, trust_username=user.get_username())
         if user.roles.filter(role=Role.STUDENT).exists() and not user.roles.exclude(role=Role.STUDENT).exists():
             # Shared lab PCs: a student's session ends with the browser.
             self.request.session.set_expiry(0)

@@ -124,7 +124,7 @@ def roster_import(request):
     context = {"parsed": parsed, "plan": plan, "scope": scope, "filename": upload.name, "role": request.role,
                "changes_shown": CHANGES_SHOWN}
     if errors:
-        bad_rows = bad_rows_xlsx(data, upload.name, errors)
+        bad_rows = bad_rows_xlsx(parsed, errors)
         context.update(
             errors=errors[:ERRORS_SHOWN],
             error_count=len(errors),

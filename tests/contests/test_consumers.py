@@ -2,10 +2,14 @@
 
 import asyncio
 import json
+import secrets
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
 
 from contests import consumers
 from contests.models import Answer, Contest, Player
@@ -265,6 +269,50 @@ async def test_unknown_pins_are_refused_and_guessing_is_limited(contest):
     await blocked.disconnect()
     fine, _, _ = await join_player(contest.pin, "Ong Vàng")
     await fine.disconnect()
+
+
+async def _socket_from(pin: str, ip: str, headers=()) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, f"/ws/contests/{pin}/play/", headers=[ORIGIN, *headers])
+    communicator.scope["client"] = [ip, 50000]
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def test_a_pin_guessing_script_cannot_keep_a_school_out(contest, settings):
+    """Hundreds of wrong PINs from the school's address: the script is stopped, the class still gets in."""
+    settings.CONTEST_PIN_FAILURES_PER_IP = 20
+    settings.CONTEST_PIN_FAILURES_SESSIONLESS_PER_IP = 20
+    school = f"203.0.113.{secrets.randbelow(200) + 20}-{secrets.token_hex(3)}"
+    wrong = "000000" if contest.pin != "000000" else "000001"
+    codes = []
+    for _ in range(25):  # sockets without a session
+        socket = await _socket_from(wrong, school)
+        codes.append((await socket.receive_json_from())["code"])
+        await socket.disconnect()
+    assert codes == ["contest_not_found"] * 20 + ["too_many_attempts"] * 5
+    for _ in range(25):  # and a fresh session for every guess
+        cookie = await database_sync_to_async(session_cookie)()
+        socket = await _socket_from(wrong, school, [cookie])
+        assert (await socket.receive_json_from())["code"] == "contest_not_found"
+        await socket.disconnect()
+    blocked = await _socket_from(contest.pin, school)
+    assert (await blocked.receive_json_from())["code"] == "too_many_attempts"
+    await blocked.disconnect()
+
+    def join_page():
+        page = Client(REMOTE_ADDR=school)
+        response = page.post(reverse("contest_join"), {"pin": contest.pin})
+        return response.status_code, page.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+    for n in range(5):
+        status, session_key = await database_sync_to_async(join_page)()
+        assert status == 302
+        cookie = (b"cookie", f"{django_settings.SESSION_COOKIE_NAME}={session_key}".encode())
+        student = await _socket_from(contest.pin, school, [cookie])
+        await student.send_json_to({"type": "join", "nickname": f"Học sinh {n}"})
+        assert (await student.receive_json_from(timeout=3))["type"] == "joined"
+        await student.disconnect()
 
 
 async def test_a_kicked_player_cannot_come_back(world, contest):

@@ -174,3 +174,42 @@ def test_csv_reader_handles_vietnamese(world):
     csv.writer(buffer).writerows([question_io.HEADERS, question_io.EXAMPLES[2]])
     rows, errors = question_io.parse_upload(SimpleUploadedFile("a.csv", buffer.getvalue().encode("utf-8")))
     assert not errors and rows[0].kind == "truefalse" and rows[0].choices[1][1]
+
+
+def _wide_bank(rows: int, junk: int) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(question_io.HEADERS)
+    for n in range(rows):
+        workbook.active.append(["Một lựa chọn", f"Câu {n}?", "Có", "Không", "", "", "", "", "A", "Vì vậy.",
+                                *["rác"] * junk])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_question_bank_is_read_only_up_to_its_last_column(monkeypatch):
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    converted = []
+    original = WorkSheetParser.parse_cell
+
+    def counting(self, element):
+        converted.append(1)
+        return original(self, element)
+
+    monkeypatch.setattr(WorkSheetParser, "parse_cell", counting)
+    questions, errors = question_io.parse_upload(SimpleUploadedFile("a.xlsx", _wide_bank(30, 200)))
+    assert not errors and len(questions) == 30
+    assert len(converted) == 31 * len(question_io.HEADERS)
+
+
+def test_a_question_bank_with_too_many_cells_is_refused(monkeypatch):
+    monkeypatch.setattr(question_io, "MAX_CELLS", 100)
+    questions, errors = question_io.parse_upload(SimpleUploadedFile("a.xlsx", _wide_bank(30, 0)))
+    assert questions == [] and "quá nhiều ô" in errors[0]
+
+
+def test_a_question_bank_that_inflates_too_much_is_refused(monkeypatch):
+    monkeypatch.setattr(question_io, "MAX_UNZIPPED_BYTES", 1000)
+    questions, errors = question_io.parse_upload(SimpleUploadedFile("a.xlsx", _wide_bank(3, 0)))
+    assert questions == [] and "quá lớn khi giải nén" in errors[0]

@@ -81,34 +81,99 @@ def fresh_cache():
     cache.clear()
 
 
+def _login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def _browser(address):
+    """A browser at `address` that opened the login page (and so holds its login cookie)."""
+    browser = Client(REMOTE_ADDR=address)
+    browser.get(reverse("login"))
+    return browser
+
+
 @pytest.mark.django_db
 class TestLoginThrottle:
     def test_guessing_one_account_stops_even_with_the_right_password(self, client, world, fresh_cache, settings):
-        settings.LOGIN_FAILURES_PER_ACCOUNT = 5
+        settings.LOGIN_FAILURES_PER_PAIR = 5
         for _ in range(5):
-            response = client.post(reverse("login"), {"username": world.teacher.username, "password": "sai"})
+            response = _login(client, world.teacher.username, "sai")
             assert "không đúng" in response.content.decode()
-        response = client.post(reverse("login"), {"username": world.teacher.username, "password": PASSWORD})
+        response = _login(client, world.teacher.username, PASSWORD)
         assert response.status_code == 200
         assert "quá nhiều lần" in response.content.decode()
         assert "_auth_user_id" not in client.session
 
-    def test_a_whole_class_behind_one_address_gets_in(self, world, fresh_cache, settings):
-        settings.LOGIN_FAILURES_PER_ACCOUNT = 5
+    def test_a_guesser_discarding_cookies_is_stopped_at_the_address(self, world, fresh_cache):
+        for _ in range(5):
+            _login(Client(REMOTE_ADDR="198.51.100.9"), world.teacher.username, "sai")
+        response = _login(Client(REMOTE_ADDR="198.51.100.9"), world.teacher.username, PASSWORD)
+        assert "quá nhiều lần" in response.content.decode()
+
+    def test_guessing_from_many_addresses_is_slowed_per_account(self, world, fresh_cache, settings):
+        settings.LOGIN_FAILURES_PER_ACCOUNT = 8
+        for n in range(8):
+            _login(Client(REMOTE_ADDR=f"198.51.100.{n // 2}"), world.teacher.username, "sai")
+        response = _login(Client(REMOTE_ADDR="198.51.100.0"), world.teacher.username, PASSWORD)
+        assert "Hãy đợi 1 giây" in response.content.decode()
+
+    def test_a_student_cannot_lock_the_teacher_out(self, world, fresh_cache):
+        """Guessing from home, however long, leaves the teacher's login at school working."""
+        student = _browser("198.51.100.20")
+        for _ in range(40):
+            _login(student, world.teacher.username, "sai")
+        for _ in range(20):
+            _login(Client(REMOTE_ADDR="198.51.100.21"), world.teacher.username, "sai")
+        teacher = _browser("203.0.113.5")
+        response = _login(teacher, world.teacher.username, PASSWORD)
+        assert response.status_code == 302
+        assert teacher.session["_auth_user_id"] == str(world.teacher.pk)
+
+    def test_a_student_at_school_cannot_lock_the_teacher_out_of_a_browser_she_used(self, world, fresh_cache):
+        teacher = _browser("203.0.113.5")
+        assert _login(teacher, world.teacher.username, PASSWORD).status_code == 302
+        teacher.post(reverse("logout"))
+        for _ in range(30):
+            _login(Client(REMOTE_ADDR="203.0.113.5"), world.teacher.username, "sai")
+        response = _login(teacher, world.teacher.username, PASSWORD)
+        assert response.status_code == 302
+
+    def test_a_whole_class_behind_one_address_gets_in(self, world, fresh_cache):
         students = [make_student(world.classroom, f"Học Sinh Số {i}") for i in range(45)]
         # a few typos along the way, as in a real class
-        Client(REMOTE_ADDR="10.0.0.1").post(reverse("login"), {"username": students[0].username, "password": "sai"})
+        _login(Client(REMOTE_ADDR="10.0.0.1"), students[0].username, "sai")
         for student in students:
-            client = Client(REMOTE_ADDR="10.0.0.1")
-            response = client.post(reverse("login"), {"username": student.username, "password": PASSWORD})
+            response = _login(_browser("10.0.0.1"), student.username, PASSWORD)
             assert response.status_code == 302, student.username
 
-    def test_many_failures_from_one_address_are_stopped(self, client, world, fresh_cache, settings):
-        settings.LOGIN_FAILURES_PER_IP = 10
-        for i in range(10):
-            client.post(reverse("login"), {"username": f"khong-co-{i}", "password": "sai"})
-        response = client.post(reverse("login"), {"username": world.teacher.username, "password": PASSWORD})
+    def test_a_script_at_the_school_address_cannot_block_the_others(self, world, fresh_cache, settings):
+        settings.LOGIN_FAILURES_PER_IP = 30
+        script = _browser("10.0.0.7")
+        for i in range(40):
+            _login(script, f"khong-co-{i}", "sai")
+            _login(Client(REMOTE_ADDR="10.0.0.7"), f"khong-co-{i}", "sai")  # and without cookies
+        for student in world.students:
+            response = _login(_browser("10.0.0.7"), student.username, PASSWORD)
+            assert response.status_code == 302, student.username
+        response = _login(_browser("10.0.0.7"), world.teacher.username, PASSWORD)
+        assert response.status_code == 302
+
+    def test_at_a_busy_address_the_failing_browser_is_slowed(self, world, fresh_cache, settings):
+        settings.LOGIN_FAILURES_PER_IP = 30
+        script = _browser("10.0.0.8")
+        for i in range(30):
+            _login(script, f"khong-co-{i}", "sai")
+        response = _login(script, world.teacher.username, PASSWORD)
+        assert "Hãy đợi" in response.content.decode()
+        assert "_auth_user_id" not in script.session
+        response = _login(Client(REMOTE_ADDR="10.0.0.8"), world.teacher.username, PASSWORD)
         assert "quá nhiều lần" in response.content.decode()
+
+    def test_a_forged_login_cookie_is_an_unknown_browser(self, world, fresh_cache):
+        browser = Client(REMOTE_ADDR="203.0.113.9")
+        browser.cookies["dvctt_login"] = "forged:value"
+        response = _login(browser, world.teacher.username, PASSWORD)
+        assert response.status_code == 302
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schools.roster_parsing import (
+    HEADER_SCAN_ROWS,
     LEGACY_ENCODING_MESSAGE,
     MAX_DATA_ROWS,
     MAX_FILE_BYTES,
@@ -649,7 +650,7 @@ def test_bad_rows_xlsx_keeps_bad_rows_without_forbidden_columns_and_adds_errors(
         ["10A1", "002", "", "31/02/2009", "DânTộcXyz", "cần kiểm tra"],
     )
     parsed = parse_roster(data, "ds.xlsx", today=TODAY)
-    table = read_xlsx(bad_rows_xlsx(data, "ds.xlsx", parsed.errors))
+    table = read_xlsx(bad_rows_xlsx(parsed, parsed.errors))
     assert table[0] == ("Lớp", "Mã học sinh", "Họ và tên", "Ngày sinh", "Ghi chú", "Lỗi", "Dòng gốc")
     assert len(table) == 2
     bad = table[1]
@@ -663,7 +664,7 @@ def test_bad_rows_xlsx_writes_formula_like_text_and_codes_as_text():
     formula = '=HYPERLINK("http://example.invalid","x")'
     data = csv_text(["Lớp", "Mã học sinh", "Họ và tên"], ["", "0012", formula]).encode()
     parsed = parse_roster(data, "ds.csv", today=TODAY)
-    sheet = openpyxl.load_workbook(io.BytesIO(bad_rows_xlsx(data, "ds.csv", parsed.errors))).worksheets[0]
+    sheet = openpyxl.load_workbook(io.BytesIO(bad_rows_xlsx(parsed, parsed.errors))).worksheets[0]
     assert (sheet["B2"].value, sheet["B2"].data_type, sheet["B2"].number_format) == ("0012", "s", "@")
     assert (sheet["C2"].value, sheet["C2"].data_type) == (formula, "s")
 
@@ -672,6 +673,41 @@ def test_bad_rows_xlsx_round_trips_through_the_parser():
     """The user can fix the returned file and upload it again; 'Lỗi' and 'Dòng gốc' are not reported."""
     data = xlsx(OUR_HEADER, ["10A1", "HS1", "", "05/09/2009"])
     parsed = parse_roster(data, "ds.xlsx", today=TODAY)
-    again = parse_roster(bad_rows_xlsx(data, "ds.xlsx", parsed.errors), "loi.xlsx", today=TODAY)
+    again = parse_roster(bad_rows_xlsx(parsed, parsed.errors), "loi.xlsx", today=TODAY)
     assert [error.message for error in again.errors] == ["Thiếu họ và tên."]
     assert again.unknown_columns == []
+
+
+def test_columns_right_of_the_last_header_are_not_read(monkeypatch):
+    """A sheet formatted out to hundreds of columns costs only the header columns per row."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    junk = ["x"] * 300
+    rows = [[f"10A{n % 3 + 1}", f"HS{n:03d}", f"Lê Văn An {n}", *junk] for n in range(200)]
+    data = xlsx(["Lớp", "Mã học sinh", "Họ và tên"], *rows)
+    converted = []
+    original = WorkSheetParser.parse_cell
+
+    def counting(self, element):
+        converted.append(1)
+        return original(self, element)
+
+    monkeypatch.setattr(WorkSheetParser, "parse_cell", counting)
+    parsed = parse_roster(data, "ds.xlsx", today=TODAY)
+    assert len(parsed.rows) == 200 and parsed.unknown_columns == []
+    header_scan = (HEADER_SCAN_ROWS + 2) * 303  # the first rows are read in full to find the header
+    assert len(converted) <= header_scan + 2 * 3 * 201
+
+
+def test_a_file_with_too_many_cells_under_its_headers_is_refused(monkeypatch):
+    from quizsite import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "MAX_CELLS", 1_000)
+    header = ["Lớp", "Mã học sinh", "Họ và tên", *[f"Cột {n}" for n in range(20)]]
+    rows = [["10A1", f"HS{n:03d}", "Lê Văn An", *["x"] * 20] for n in range(100)]
+    with pytest.raises(RosterFileError) as caught:
+        parse_roster(xlsx(header, *rows), "ds.xlsx", today=TODAY)
+    assert "quá nhiều ô" in caught.value.message
+    with pytest.raises(RosterFileError) as caught:
+        parse_roster(csv_text(header, *rows).encode(), "ds.csv", today=TODAY)
+    assert "quá nhiều ô" in caught.value.message

@@ -242,6 +242,26 @@ class TestBadInput:
         assert rows[0][-2:] == ("Lỗi", "Dòng gốc")
         assert [row[-1] for row in rows[1:]] == [5, 6, 7]
 
+    def test_a_file_with_row_errors_is_parsed_once(self, teacher_client, monkeypatch):
+        """The bad-rows file is written from the rows already read, not by parsing the upload again."""
+        from schools import roster_parsing
+
+        opened = []
+        load = roster_parsing.openpyxl.load_workbook
+
+        def counting(*args, **kwargs):
+            opened.append(1)
+            return load(*args, **kwargs)
+
+        monkeypatch.setattr(roster_parsing.openpyxl, "load_workbook", counting)
+        data = xlsx(
+            ["STT", "Lớp", "Mã định danh Bộ GD&ĐT", "Họ và tên", "Ngày sinh", "Giới tính"],
+            [1, "10A1", "6400000901", "", "01/02/2009", "Nữ"],
+        )
+        response = upload(teacher_client, data)
+        assert response.status_code == 400 and "Thiếu họ và tên." in response.content.decode()
+        assert opened == [1]
+
     def test_a_file_that_is_not_a_roster_is_refused_with_a_reason(self, teacher_client):
         response = upload(teacher_client, b"%PDF-1.4 not a roster", "danh-sach.pdf")
         assert response.status_code == 400

@@ -1,0 +1,206 @@
+"""A live contest on the screens of a class period: the host on a projector (1366×768 and 1280×720) and
+three phones at 360×640. Per phase, what is visible on each screen, and that nothing needed is off-screen.
+Screenshots of every phase are kept under var/e2e-screenshots/."""
+
+import json
+import textwrap
+
+import pytest
+
+from tests.e2e.conftest import ROOT, assert_accessible, login
+from tests.e2e.test_contests import contest_key
+
+pytestmark = pytest.mark.e2e
+
+PROJECTORS = [{"width": 1366, "height": 768}, {"width": 1280, "height": 720}]
+PHONE = {"width": 360, "height": 640}
+SHOTS = ROOT / "var" / "e2e-screenshots"
+HOST_ACTIONS = ["start", "next", "close", "pause", "resume", "lock", "unlock", "end"]
+PLAYER_SCREENS = ["join", "lobby", "question", "waiting", "reveal", "leaderboard", "paused", "finished", "gone"]
+
+
+def long_answer(prefix: str) -> str:
+    """A 120-character answer, the longest a teacher is expected to write for a live question."""
+    text = prefix + " trên Cổng Dịch vụ công quốc gia bằng tài khoản định danh điện tử mức độ 2 rồi theo dõi hồ sơ qua VNeID"
+    text = (text + " và thư điện tử") if len(text) < 120 else text
+    return text[:120].ljust(120, ".")
+
+
+QUIZ_TITLE = "Màn hình lớp học"
+QUIZ = [
+    {
+        "kind": "single",
+        "text": "Em muốn đăng ký thường trú cho gia đình mà không phải đến trụ sở công an. Em làm thế nào là đúng nhất?",
+        "choices": [
+            (long_answer("Nộp hồ sơ trực tuyến"), True),
+            (long_answer("Gửi ảnh chụp giấy tờ qua mạng xã hội cho cán bộ"), False),
+            (long_answer("Nhờ người lạ nộp hộ và đưa mật khẩu"), False),
+            (long_answer("Chờ đến khi có giấy mời đến trụ sở"), False),
+        ],
+    },
+    {
+        "kind": "multiple",
+        "text": "Những thông tin nào em KHÔNG được chia sẻ cho người khác khi dùng dịch vụ công trực tuyến?",
+        "choices": [
+            (long_answer("Mật khẩu tài khoản"), True),
+            (long_answer("Mã OTP gửi về điện thoại"), True),
+            (long_answer("Tên thủ tục hành chính em đang làm"), False),
+            (long_answer("Địa chỉ trang web chính thức"), False),
+        ],
+    },
+]
+
+
+def create_quiz(server) -> None:
+    """A teacher's own two-question quiz with four 120-character answers per question."""
+    code = textwrap.dedent(f"""
+        import json
+        from lessons.models import Choice, Question, Quiz
+        from schools.models import User
+        quiz = Quiz.objects.create(title={QUIZ_TITLE!r}, owner=User.objects.get(username="gv.lan"))
+        for order, q in enumerate(json.loads({json.dumps(QUIZ)!r})):
+            question = Question.objects.create(quiz=quiz, kind=q["kind"], text=q["text"], order=order,
+                                               explanation="Chỉ dùng trang chính thức, không chia sẻ mật khẩu.")
+            for position, (text, right) in enumerate(q["choices"]):
+                Choice.objects.create(question=question, key=str(position), text=text, is_correct=right,
+                                      position=position)
+    """)
+    server.manage("shell", "-c", code)
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def host_buttons(host) -> set[str]:
+    return {a for a in HOST_ACTIONS if host.locator(f"[data-action={a}]").is_visible()}
+
+
+def host_screen(host) -> list[str]:
+    return [s for s in ["lobby", "question", "reveal", "leaderboard", "finished"]
+            if host.locator(f"#host [data-screen={s}]").is_visible()]
+
+
+def player_screen(page) -> list[str]:
+    return [s for s in PLAYER_SCREENS if page.locator(f"#play [data-screen={s}]").is_visible()]
+
+
+def expect_host(host, screen: str, buttons: set[str], *, locked: bool = False) -> None:
+    host.wait_for_selector(f"#host [data-screen={screen}]:not([hidden])")
+    host.wait_for_function(
+        "names => names.every(n => !document.querySelector(`[data-action=${n}]`).hidden)", arg=sorted(buttons)
+    )
+    assert host_screen(host) == [screen]
+    assert host_buttons(host) == buttons
+    assert host.locator("[data-contrast]").is_visible()
+    assert host.locator("[data-locked]").is_visible() is locked
+
+
+def expect_players(players, screen: str, *, multi: bool | None = None) -> None:
+    for page in players:
+        page.wait_for_selector(f"#play [data-screen={screen}]:not([hidden])")
+        assert player_screen(page) == [screen]
+        if multi is not None:
+            assert page.locator("[data-submit]").is_visible() is multi
+            assert page.locator("[data-reset]").is_visible() is multi
+
+
+def answer(page, question: dict, *, right: bool) -> None:
+    page.wait_for_selector("#play [data-screen=question]:not([hidden]) .answer")
+    wanted = question["correct"] if right else [c["id"] for c in question["choices"] if c["id"] not in question["correct"]][:1]
+    for choice_id in wanted:
+        page.click(f".answer[data-id='{choice_id}']")
+    if question["kind"] == "multiple":
+        page.click("[data-submit]")
+    page.wait_for_selector("[data-screen=waiting]:not([hidden]), [data-screen=reveal]:not([hidden])")
+
+
+def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_page, live_server_url):
+    server = live_server_url
+    create_quiz(server)
+    host = new_page(PROJECTORS[0])
+    host.on("dialog", lambda dialog: dialog.accept())
+    login(host, server, "gv.lan")
+    host.goto(server.url + "/contests/new/")
+    host.fill("#id_title", "Tiết học trên màn chiếu")
+    host.select_option("#id_quiz", label=host.locator("#id_quiz option", has_text=QUIZ_TITLE).inner_text())
+    host.check("input[name=access][value=open]")
+    host.fill("#id_time_limit_s", "120")
+    host.click("button:has-text('Mở cuộc thi')")
+    host.wait_for_url("**/host/")
+    host.wait_for_selector("[data-status]:has-text('Đã kết nối')")
+    pin = host.locator("[data-pin]").inner_text().strip()
+    questions = contest_key(server, pin)
+
+    expect_host(host, "lobby", {"start", "lock", "end"})
+    players = []
+    for nickname in ["Cá Heo", "Mèo Mun", "Gấu Trúc"]:
+        page = new_page(PHONE)
+        page.goto(f"{server.url}/contests/join/{pin}/")
+        page.fill("#nickname", nickname)
+        page.click("button:has-text('Vào phòng thi')")
+        players.append(page)
+    expect_players(players, "lobby")
+    host.wait_for_selector("[data-count]:has-text('3')")
+    shot(host, "host-lobby")
+    shot(players[0], "phone-lobby")
+
+    host.click("[data-action=lock]")
+    expect_host(host, "lobby", {"start", "unlock", "end"}, locked=True)
+    shot(host, "host-locked")
+    expect_players(players, "lobby")
+    host.click("[data-action=unlock]")
+    expect_host(host, "lobby", {"start", "lock", "end"})
+
+    host.click("[data-action=start]")
+    expect_host(host, "question", {"close", "pause", "lock", "end"})
+    expect_players(players, "question", multi=False)
+    shot(host, "host-question-single")
+    shot(players[0], "phone-question-single")
+
+    host.click("[data-action=pause]")
+    expect_host(host, "question", {"resume", "lock", "end"})
+    expect_players(players, "paused")
+    shot(host, "host-paused")
+    shot(players[0], "phone-paused")
+    host.click("[data-action=resume]")
+    expect_host(host, "question", {"close", "pause", "lock", "end"})
+    expect_players(players, "question", multi=False)
+
+    # Cá Heo answers right; the other two wrong, so they tie at 0 points.
+    answer(players[0], questions[0], right=True)
+    expect_players(players[:1], "waiting")
+    answer(players[1], questions[0], right=False)
+    answer(players[2], questions[0], right=False)
+    expect_host(host, "reveal", {"next", "pause", "lock", "end"})
+    expect_players(players, "reveal")
+    shot(host, "host-reveal")
+    shot(players[0], "phone-reveal")
+
+    host.click("[data-action=next]")
+    expect_host(host, "leaderboard", {"next", "pause", "lock", "end"})
+    expect_players(players, "leaderboard")
+    shot(host, "host-leaderboard")
+    shot(players[2], "phone-leaderboard")
+
+    host.click("[data-action=next]")
+    expect_host(host, "question", {"close", "pause", "lock", "end"})
+    expect_players(players, "question", multi=True)
+    shot(host, "host-question-multiple")
+    shot(players[0], "phone-question-multiple")
+    answer(players[0], questions[1], right=True)
+    answer(players[1], questions[1], right=False)
+    answer(players[2], questions[1], right=False)
+    expect_host(host, "reveal", {"next", "pause", "lock", "end"})
+    host.click("[data-action=next]")
+    expect_host(host, "leaderboard", {"next", "pause", "lock", "end"})
+    host.click("[data-action=next]")
+
+    expect_host(host, "finished", set())
+    expect_players(players, "finished")
+    shot(host, "host-podium")
+    shot(players[1], "phone-podium")
+    assert_accessible(host)
+    assert_accessible(players[0])
+

@@ -39,6 +39,7 @@ def screen_strings() -> dict[str, str]:
         "endConfirm": _("Kết thúc cuộc thi ngay bây giờ?"),
         "points": _("điểm"),
         "rank": _("Hạng"),
+        "rightAnswer": _("đáp án đúng"),
         "correct": _("Chính xác!"),
         "wrong": _("Chưa đúng"),
         "noAnswer": _("Em chưa trả lời câu này"),

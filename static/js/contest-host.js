@@ -10,6 +10,35 @@
   function $(name) { return root.querySelector("[data-" + name + "]"); }
   function show(screen) {
     root.querySelectorAll("[data-screen]").forEach(function (el) { el.hidden = el.dataset.screen !== screen; });
+    root.dataset.phase = screen;
+    fit();
+  }
+  /* Shrink the text (down to 70 %) until the screen fits the stage without scrolling. */
+  function fit() {
+    var stage = $("stage"), scale = 1;
+    root.style.setProperty("--fit", "1");
+    while (stage.scrollHeight > stage.clientHeight + 1 && scale > 0.7) {
+      scale -= 0.05;
+      root.style.setProperty("--fit", scale.toFixed(2));
+    }
+  }
+  window.addEventListener("resize", fit);
+  function mark(n) {
+    var span = document.createElement("span");
+    span.className = "host-mark";
+    span.textContent = contestShapes[n % contestShapes.length] + " " + contestLetters[n];
+    return span;
+  }
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
+  function visuallyHidden(value) {
+    var span = document.createElement("span");
+    span.className = "visually-hidden";
+    span.textContent = value;
+    return span;
   }
   function item(text, className) {
     var li = document.createElement("li");
@@ -42,6 +71,7 @@
       button.hidden = !visible[button.dataset.action];
     });
     $("locked").hidden = !locked;
+    $("status").textContent = paused ? t.paused : t.connected;
   }
   root.querySelectorAll("[data-action]").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -60,6 +90,17 @@
   }
   contrast.addEventListener("click", function () { applyContrast(!document.body.classList.contains("high-contrast")); });
   applyContrast(!!localStorage.getItem("contest:contrast"));
+
+  var fullscreen = $("fullscreen");
+  if (document.fullscreenEnabled) {
+    fullscreen.hidden = false;
+    fullscreen.addEventListener("click", function () {
+      if (document.fullscreenElement) { document.exitFullscreen(); } else { document.documentElement.requestFullscreen(); }
+    });
+    document.addEventListener("fullscreenchange", function () {
+      fullscreen.setAttribute("aria-pressed", document.fullscreenElement ? "true" : "false");
+    });
+  }
 
   function addPlayer(player) {
     if (root.querySelector('[data-player="' + player.id + '"]')) { return; }
@@ -92,7 +133,9 @@
     var list = $("choices");
     list.textContent = "";
     q.choices.forEach(function (c, n) {
-      list.appendChild(item(contestShapes[n % contestShapes.length] + " " + contestLetters[n] + "  " + c.text, "ans-" + (n % 4)));
+      var li = item("", "ans-" + (n % 4));
+      li.append(mark(n), text(c.text));
+      list.appendChild(li);
     });
     show("question");
     stopTimer();
@@ -112,7 +155,8 @@
       var li = item("", "bar ans-" + (n % 4) + (right ? " bar-correct" : ""));
       var label = document.createElement("span");
       label.className = "bar-label";
-      label.textContent = contestShapes[n % contestShapes.length] + " " + contestLetters[n] + "  " + c.text + (right ? " ✔" : "");
+      label.append(mark(n), " ", c.text);
+      if (right) { label.append(visuallyHidden(" – " + t.rightAnswer)); }
       var fill = document.createElement("span");
       fill.className = "bar-fill";
       fill.style.width = (count === undefined ? 0 : 100 * count / most) + "%";
@@ -123,7 +167,7 @@
       bars.appendChild(li);
     });
     if (question && question.kind === "ordering") {
-      bars.appendChild(item(frame.correct_count + "/" + frame.answered + " ✔"));
+      bars.appendChild(item(frame.correct_count + "/" + frame.answered + " ✔", "bar-total"));
     }
     $("explain").textContent = frame.explanation || "";
     show("reveal");

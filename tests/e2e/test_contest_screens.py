@@ -73,6 +73,75 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
+HOST_NEEDS = {
+    "lobby": [".host-pin strong", ".host-qr", ".host-join", "[data-count]"],
+    "question": ["[data-qtext]", "[data-choices] li", "[data-timer]", ".host-count"],
+    "reveal": ["[data-rtext]", "[data-bars] li"],
+    "leaderboard": ["[data-board] li"],
+    "finished": ["[data-podium] li"],
+}
+PHONE_NEEDS = {
+    "lobby": ["[data-screen=lobby] h1"],
+    "question": ["[data-qtext]", ".answer", "[data-timer]", "[data-submit]", "[data-reset]"],
+    "waiting": ["[data-wait-text]"],
+    "paused": ["[data-screen=paused] h1"],
+    "reveal": ["[data-verdict]", "[data-points]", "[data-standing]"],
+    "leaderboard": ["[data-board-rank]"],
+    "finished": ["[data-podium] li", "[data-final]"],
+}
+
+
+def boxes_outside(page, selectors: list[str]) -> list[str]:
+    """Visible elements matching `selectors` whose box is not wholly inside the viewport."""
+    return page.evaluate(
+        """selectors => selectors.flatMap(sel => Array.from(document.querySelectorAll(sel))
+            .filter(el => el.getClientRects().length)
+            .filter(el => { const r = el.getBoundingClientRect();
+                return r.left < -0.5 || r.top < -0.5 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5; })
+            .map(el => sel + ": " + (el.textContent || "").trim().slice(0, 40)))""",
+        selectors,
+    )
+
+
+def scrolls(page) -> bool:
+    return page.evaluate(
+        """() => { const d = document.documentElement, s = document.querySelector("[data-stage]");
+            return d.scrollHeight > innerHeight || d.scrollWidth > innerWidth
+                || (s !== null && s.scrollHeight > s.clientHeight + 1); }"""
+    )
+
+
+def check_host_fits(host, name: str) -> None:
+    """At each projector size: no scrolling, everything needed inside the viewport, clear of the controls."""
+    screen = host_screen(host)[0]
+    for size in PROJECTORS:
+        host.set_viewport_size(size)
+        host.wait_for_timeout(50)
+        assert not scrolls(host), (name, size)
+        needed = HOST_NEEDS[screen] + [".host-controls .btn"]
+        assert boxes_outside(host, needed) == [], (name, size)
+        covered = host.evaluate(
+            """sels => { const bar = document.querySelector(".host-controls").getBoundingClientRect().top;
+                return sels.flatMap(s => Array.from(document.querySelectorAll(s)))
+                    .filter(el => el.getClientRects().length && el.getBoundingClientRect().bottom > bar + 0.5).length; }""",
+            HOST_NEEDS[screen],
+        )
+        assert covered == 0, (name, size)
+        if screen == "question":
+            px = host.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-choices] li')).fontSize)")
+            assert px >= 0.035 * size["height"] - 0.5, (name, size, px)
+        shot(host, f"host-{name}-{size['width']}x{size['height']}")
+    host.set_viewport_size(PROJECTORS[0])
+
+
+def check_phones_fit(players, name: str) -> None:
+    for n, page in enumerate(players):
+        screen = player_screen(page)[0]
+        assert not scrolls(page), (name, n)
+        assert boxes_outside(page, PHONE_NEEDS[screen]) == [], (name, n)
+        shot(page, f"phone{n + 1}-{name}")
+
+
 def host_buttons(host) -> set[str]:
     return {a for a in HOST_ACTIONS if host.locator(f"[data-action={a}]").is_visible()}
 
@@ -143,12 +212,17 @@ def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_pa
         players.append(page)
     expect_players(players, "lobby")
     host.wait_for_selector("[data-count]:has-text('3')")
-    shot(host, "host-lobby")
+    check_host_fits(host, "lobby")
+    host.click("[data-fullscreen]")
+    host.wait_for_function("document.fullscreenElement !== null")
+    assert host.locator("[data-fullscreen]").get_attribute("aria-pressed") == "true"
+    host.click("[data-fullscreen]")
+    host.wait_for_function("document.fullscreenElement === null")
     shot(players[0], "phone-lobby")
 
     host.click("[data-action=lock]")
     expect_host(host, "lobby", {"start", "unlock", "end"}, locked=True)
-    shot(host, "host-locked")
+    check_host_fits(host, "locked")
     expect_players(players, "lobby")
     host.click("[data-action=unlock]")
     expect_host(host, "lobby", {"start", "lock", "end"})
@@ -156,13 +230,13 @@ def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_pa
     host.click("[data-action=start]")
     expect_host(host, "question", {"close", "pause", "lock", "end"})
     expect_players(players, "question", multi=False)
-    shot(host, "host-question-single")
+    check_host_fits(host, "question-single")
     shot(players[0], "phone-question-single")
 
     host.click("[data-action=pause]")
     expect_host(host, "question", {"resume", "lock", "end"})
     expect_players(players, "paused")
-    shot(host, "host-paused")
+    check_host_fits(host, "paused")
     shot(players[0], "phone-paused")
     host.click("[data-action=resume]")
     expect_host(host, "question", {"close", "pause", "lock", "end"})
@@ -175,19 +249,19 @@ def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_pa
     answer(players[2], questions[0], right=False)
     expect_host(host, "reveal", {"next", "pause", "lock", "end"})
     expect_players(players, "reveal")
-    shot(host, "host-reveal")
+    check_host_fits(host, "reveal")
     shot(players[0], "phone-reveal")
 
     host.click("[data-action=next]")
     expect_host(host, "leaderboard", {"next", "pause", "lock", "end"})
     expect_players(players, "leaderboard")
-    shot(host, "host-leaderboard")
+    check_host_fits(host, "leaderboard")
     shot(players[2], "phone-leaderboard")
 
     host.click("[data-action=next]")
     expect_host(host, "question", {"close", "pause", "lock", "end"})
     expect_players(players, "question", multi=True)
-    shot(host, "host-question-multiple")
+    check_host_fits(host, "question-multiple")
     shot(players[0], "phone-question-multiple")
     answer(players[0], questions[1], right=True)
     answer(players[1], questions[1], right=False)
@@ -199,7 +273,7 @@ def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_pa
 
     expect_host(host, "finished", set())
     expect_players(players, "finished")
-    shot(host, "host-podium")
+    check_host_fits(host, "podium")
     shot(players[1], "phone-podium")
     assert_accessible(host)
     assert_accessible(players[0])

@@ -12,8 +12,14 @@
   function $(name) { return root.querySelector("[data-" + name + "]"); }
   function show(screen) {
     root.querySelectorAll("[data-screen]").forEach(function (el) { el.hidden = el.dataset.screen !== screen; });
+    root.dataset.screen = screen;
+    fit();
   }
-  function status(text) { $("status").textContent = text; }
+  /* "Connected" is announced but takes no room on a phone; trouble shows as a line of its own. */
+  function status(text) {
+    $("status").textContent = text;
+    $("status").classList.toggle("visually-hidden", text === t.connected);
+  }
 
   var socket = new ContestSocket(config.socket, {
     open: function () {
@@ -52,6 +58,23 @@
   }
   function stopTimer() { deadline = null; clearInterval(countdown); }
 
+  /* Shrink the question's text (down to 85 %) until the screen fits the viewport without scrolling. */
+  function fit() {
+    var page = document.documentElement, scale = 1;
+    root.style.setProperty("--fit", "1");
+    while (root.dataset.screen === "question" && page.scrollHeight > innerHeight && scale > 0.85) {
+      scale -= 0.05;
+      root.style.setProperty("--fit", scale.toFixed(2));
+    }
+  }
+  window.addEventListener("resize", fit);
+
+  function piece(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function waiting(text) { stopTimer(); $("wait-text").textContent = text; show("waiting"); }
 
   function send(choices) {
@@ -79,7 +102,7 @@
       var mark = document.createElement("span");
       mark.className = "answer-mark";
       mark.setAttribute("aria-hidden", "true");
-      mark.textContent = contestShapes[n % contestShapes.length] + " " + contestLetters[n];
+      mark.append(piece(contestShapes[n % contestShapes.length]), piece(contestLetters[n]));
       var label = document.createElement("span");
       label.textContent = byId[id].text;
       button.append(mark, label);

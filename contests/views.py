@@ -108,6 +108,7 @@ def contest_host(request, pk):
         "pin": contest.pin,
         "socket": f"/ws/contests/{contest.pin}/host/",
         "join_url": join_url(contest.pin),
+        "shuffle_choices": contest.shuffle_choices,
     }
     return render(
         request,

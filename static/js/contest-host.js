@@ -6,6 +6,9 @@
   var root = document.getElementById("host");
   var question = null, deadline = null, countdown = null, phase = "lobby", locked = false;
   var counted = { index: -1, count: 0 };
+  // Phones that shuffle choices each see their own order: the projector then names no letter,
+  // shape or colour (they would contradict a phone), only the texts (docs/protocol.md).
+  var shared = !config.shuffle_choices;
 
   function $(name) { return root.querySelector("[data-" + name + "]"); }
   function show(screen) {
@@ -133,8 +136,10 @@
     var list = $("choices");
     list.textContent = "";
     q.choices.forEach(function (c, n) {
-      var li = item("", "ans-" + (n % 4));
-      li.append(mark(n), text(c.text));
+      var li = item("", shared ? "ans-" + (n % 4) : "ans-plain");
+      li.dataset.id = c.id;
+      if (shared) { li.append(mark(n)); }
+      li.append(text(c.text));
       list.appendChild(li);
     });
     show("question");
@@ -152,10 +157,12 @@
     (question ? question.choices : []).forEach(function (c, n) {
       var right = frame.correct.indexOf(c.id) >= 0;
       var count = frame.distribution[c.id];
-      var li = item("", "bar ans-" + (n % 4) + (right ? " bar-correct" : ""));
+      var li = item("", "bar" + (shared ? " ans-" + (n % 4) : "") + (right ? " bar-correct" : ""));
+      li.dataset.id = c.id;
       var label = document.createElement("span");
       label.className = "bar-label";
-      label.append(mark(n), " ", c.text);
+      if (shared) { label.append(mark(n), " "); }
+      label.append(c.text);
       if (right) { label.append(visuallyHidden(" – " + t.rightAnswer)); }
       var fill = document.createElement("span");
       fill.className = "bar-fill";
@@ -181,6 +188,7 @@
 
   var handlers = {
     state: function (s) {
+      shared = !s.contest.shuffle_choices;
       phase = s.phase;
       locked = s.locked;
       $("count").textContent = s.players;

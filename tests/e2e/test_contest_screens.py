@@ -27,6 +27,7 @@ def long_answer(prefix: str) -> str:
 
 
 QUIZ_TITLE = "Màn hình lớp học"
+QUIZ_CREATED: list[bool] = []
 QUIZ = [
     {
         "kind": "single",
@@ -185,39 +186,65 @@ def answer(page, question: dict, *, right: bool) -> None:
     page.wait_for_selector("[data-screen=waiting]:not([hidden]), [data-screen=reveal]:not([hidden])")
 
 
-def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_page, live_server_url):
-    server = live_server_url
-    create_quiz(server)
+def open_contest(new_page, server, title: str, *, shuffle: bool):
+    """A teacher opens an open-access contest on the screen-test quiz; return the host page and the PIN."""
+    if not QUIZ_CREATED:
+        create_quiz(server)
+        QUIZ_CREATED.append(True)
     host = new_page(PROJECTORS[0])
     host.on("dialog", lambda dialog: dialog.accept())
     login(host, server, "gv.lan")
     host.goto(server.url + "/contests/new/")
-    host.fill("#id_title", "Tiết học trên màn chiếu")
+    host.fill("#id_title", title)
     host.select_option("#id_quiz", label=host.locator("#id_quiz option", has_text=QUIZ_TITLE).inner_text())
     host.check("input[name=access][value=open]")
     host.fill("#id_time_limit_s", "120")
+    host.set_checked("#id_shuffle_choices", shuffle)
     host.click("button:has-text('Mở cuộc thi')")
     host.wait_for_url("**/host/")
     host.wait_for_selector("[data-status]:has-text('Đã kết nối')")
-    pin = host.locator("[data-pin]").inner_text().strip()
-    questions = contest_key(server, pin)
+    return host, host.locator("[data-pin]").inner_text().strip()
 
-    expect_host(host, "lobby", {"start", "lock", "end"})
+
+def join(new_page, server, pin: str, nicknames: list[str]) -> list:
     players = []
-    for nickname in ["Cá Heo", "Mèo Mun", "Gấu Trúc"]:
+    for nickname in nicknames:
         page = new_page(PHONE)
         page.goto(f"{server.url}/contests/join/{pin}/")
         page.fill("#nickname", nickname)
         page.click("button:has-text('Vào phòng thi')")
         players.append(page)
+    return players
+
+
+def marks(page, selector: str) -> dict[str, tuple[str, str]]:
+    """Choice id → (mark text, colour class) as the page shows them."""
+    shown = page.evaluate(
+        """sel => Object.fromEntries(Array.from(document.querySelectorAll(sel)).map(el => {
+            const mark = el.querySelector(".host-mark, .answer-mark");
+            return [el.dataset.id, [mark ? mark.textContent.replace(/\\s+/g, "") : "",
+                                    (el.className.match(/ans-\\d/) || [""])[0]]]; }))""",
+        selector,
+    )
+    return {choice: tuple(value) for choice, value in shown.items()}
+
+
+def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_page, live_server_url):
+    server = live_server_url
+    host, pin = open_contest(new_page, server, "Tiết học trên màn chiếu", shuffle=True)
+    questions = contest_key(server, pin)
+
+    expect_host(host, "lobby", {"start", "lock", "end"})
+    players = join(new_page, server, pin, ["Cá Heo", "Mèo Mun", "Gấu Trúc"])
     expect_players(players, "lobby")
     host.wait_for_selector("[data-count]:has-text('3')")
     check_host_fits(host, "lobby")
     host.click("[data-fullscreen]")
     host.wait_for_function("document.fullscreenElement !== null")
-    assert host.locator("[data-fullscreen]").get_attribute("aria-pressed") == "true"
+    host.wait_for_selector("[data-fullscreen][aria-pressed=true]")
     host.click("[data-fullscreen]")
     host.wait_for_function("document.fullscreenElement === null")
+    host.wait_for_selector("[data-fullscreen][aria-pressed=false]")
     check_phones_fit(players, "lobby")
 
     host.click("[data-action=lock]")
@@ -230,6 +257,9 @@ def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_pa
     host.click("[data-action=start]")
     expect_host(host, "question", {"close", "pause", "lock", "end"})
     expect_players(players, "question", multi=False)
+    # Shuffled per phone: the projector names no letter, shape or colour; each phone has its own.
+    assert set(marks(host, "[data-choices] li").values()) == {("", "")}
+    assert all(mark and colour for mark, colour in marks(players[0], ".answer").values())
     check_host_fits(host, "question-single")
     check_phones_fit(players, "question-single")
 
@@ -249,6 +279,9 @@ def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_pa
     answer(players[2], questions[0], right=False)
     expect_host(host, "reveal", {"next", "pause", "lock", "end"})
     expect_players(players, "reveal")
+    right = {c["text"] for c in questions[0]["choices"] if c["id"] in questions[0]["correct"]}
+    labels = host.locator(".bar-correct .bar-label").all_inner_texts()
+    assert {label.split("–")[0].strip() for label in labels} == right
     check_host_fits(host, "reveal")
     check_phones_fit(players, "reveal")
 
@@ -278,3 +311,19 @@ def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_pa
     assert_accessible(host)
     assert_accessible(players[0])
 
+
+
+def test_without_shuffling_the_projector_and_the_phones_show_the_same_marks(new_page, live_server_url):
+    server = live_server_url
+    host, pin = open_contest(new_page, server, "Cùng thứ tự đáp án", shuffle=False)
+    players = join(new_page, server, pin, ["Sóc Nâu", "Hổ Con"])
+    host.wait_for_selector("[data-count]:has-text('2')")
+    host.click("[data-action=start]")
+    expect_players(players, "question", multi=False)
+    projector = marks(host, "[data-choices] li")
+    assert len(projector) == 4 and all(mark and colour for mark, colour in projector.values())
+    for page in players:
+        assert marks(page, ".answer") == projector
+    host.click("[data-action=close]")
+    host.wait_for_selector("#host [data-screen=reveal]:not([hidden])")
+    assert marks(host, "[data-bars] li") == projector

@@ -180,10 +180,17 @@
     show("reveal");
   }
 
-  function renderRanking(list, rows, teams) {
+  /* Rows carry their rank (equal points, equal rank), so the list itself is not numbered. */
+  function renderRanking(list, note, rows, teams) {
+    var byTeam = !!(teams && teams.length);
+    var shown = byTeam ? teams.map(function (r) { return { rank: r.rank, tied: r.tied, nickname: r.name, score: r.score }; }) : rows;
     list.textContent = "";
-    (teams && teams.length ? teams.map(function (r) { return { rank: r.rank, nickname: r.name, score: r.score }; }) : rows)
-      .forEach(function (row) { list.appendChild(item(row.rank + ". " + row.nickname + " – " + row.score)); });
+    shown.forEach(function (row) {
+      list.appendChild(item(row.rank + ". " + row.nickname + " – " + row.score + (row.tied ? " (" + t.tied + ")" : "")));
+    });
+    var tie = shown.some(function (row) { return row.tied; });
+    note.hidden = !tie;
+    note.textContent = tie ? (byTeam ? t.tieNoteTeams : t.tieNote) : "";
   }
 
   var handlers = {
@@ -231,14 +238,14 @@
     reveal: function (frame) { phase = "reveal"; renderReveal(frame); controls(); },
     leaderboard: function (frame) {
       phase = "leaderboard";
-      renderRanking($("board"), frame.top, frame.teams);
+      renderRanking($("board"), $("board-note"), frame.top, frame.teams);
       show("leaderboard");
       controls();
     },
     finished: function (frame) {
       phase = "finished";
       stopTimer();
-      renderRanking($("podium"), frame.podium, frame.teams);
+      renderRanking($("podium"), $("podium-note"), frame.podium, frame.teams);
       show("finished");
       controls();
     },

@@ -157,23 +157,31 @@
     $("verdict").textContent = !you.answered ? t.noAnswer : (you.late ? t.late : (you.correct ? t.correct : t.wrong));
     $("verdict").className = you.correct ? "verdict-ok" : "verdict-bad";
     $("points").textContent = "+" + (you.points || 0) + " " + t.points;
-    $("standing").textContent = t.score + ": " + (you.score || 0) + " · " + t.rank + " " + (you.rank || "–") + "/" + frame.total;
+    $("standing").textContent = t.score + ": " + (you.score || 0) + " · " + (you.rank ? place(you, frame.total) : t.rank + " –/" + frame.total);
     $("explain").textContent = frame.explanation || "";
     if (me && typeof you.score === "number") { me.score = you.score; showMe(me); }
     show("reveal");
   }
 
+  function place(you, total) {
+    return t.rank + " " + you.rank + "/" + total + (you.tied ? " (" + t.tied + ")" : "");
+  }
+
+  /* Rows carry their rank (equal points, equal rank), so the list itself is not numbered. */
   function renderPodium(frame) {
     stopTimer();
     var list = $("podium");
     list.textContent = "";
     frame.podium.forEach(function (row) {
       var item = document.createElement("li");
-      item.textContent = row.nickname + " – " + row.score;
+      item.textContent = row.rank + ". " + row.nickname + " – " + row.score + (row.tied ? " (" + t.tied + ")" : "");
       list.appendChild(item);
     });
     var you = frame.you;
-    $("final").textContent = you ? t.rank + " " + you.rank + "/" + frame.total + " · " + you.score + " " + t.points : "";
+    $("final").textContent = you ? place(you, frame.total) + " · " + you.score + " " + t.points : "";
+    var tie = frame.podium.some(function (row) { return row.tied; }) || !!(you && you.tied);
+    $("podium-note").hidden = !tie;
+    $("podium-note").textContent = tie ? t.tieNote : "";
     show("finished");
   }
 
@@ -206,7 +214,7 @@
     reveal: renderReveal,
     leaderboard: function (frame) {
       var you = frame.you;
-      $("board-rank").textContent = you ? t.rank + " " + you.rank + "/" + frame.total + " · " + you.score + " " + t.points : "";
+      $("board-rank").textContent = you ? place(you, frame.total) + " · " + you.score + " " + t.points : "";
       show("leaderboard");
     },
     finished: renderPodium,

@@ -288,6 +288,13 @@ def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_pa
     host.click("[data-action=next]")
     expect_host(host, "leaderboard", {"next", "pause", "lock", "end"})
     expect_players(players, "leaderboard")
+    # Numbered once, by rank: equal points share a rank, and the screen says why.
+    rows = host.locator("[data-board] li").all_inner_texts()
+    assert rows[0].startswith("1. Cá Heo – ")
+    assert sorted(rows[1:]) == ["2. Gấu Trúc – 0 (đồng hạng)", "2. Mèo Mun – 0 (đồng hạng)"]
+    assert host.eval_on_selector("[data-board]", "el => getComputedStyle(el).listStyleType") == "none"
+    assert "Cùng điểm thì cùng hạng" in host.locator("[data-board-note]").inner_text()
+    assert players[2].locator("[data-board-rank]").inner_text().startswith("Hạng 2/3 (đồng hạng)")
     check_host_fits(host, "leaderboard")
     check_phones_fit(players, "leaderboard")
 
@@ -306,6 +313,11 @@ def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_pa
 
     expect_host(host, "finished", set())
     expect_players(players, "finished")
+    for page in (host, players[1]):
+        podium = page.locator("[data-podium] li").all_inner_texts()
+        assert podium[0].startswith("1. Cá Heo – ") and all(row.startswith("2. ") for row in podium[1:])
+        assert page.eval_on_selector("[data-podium]", "el => getComputedStyle(el).listStyleType") == "none"
+        assert page.locator("[data-podium-note]").is_visible()
     check_host_fits(host, "podium")
     check_phones_fit(players, "podium")
     assert_accessible(host)

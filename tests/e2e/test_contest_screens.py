@@ -325,13 +325,41 @@ def test_every_phase_shows_what_it_should_on_the_projector_and_the_phones(new_pa
 
 
 
+def focused(page) -> str:
+    """The focused element as tag plus its data-* names, e.g. 'H1 qtext'."""
+    return page.evaluate(
+        "() => { const el = document.activeElement; return el.tagName + ' ' + Object.keys(el.dataset).join(' '); }"
+    )
+
+
 def test_without_shuffling_the_projector_and_the_phones_show_the_same_marks(new_page, live_server_url):
+    """Also: one player plays by keyboard only; focus follows every new screen, which is announced."""
     server = live_server_url
     host, pin = open_contest(new_page, server, "Cùng thứ tự đáp án", shuffle=False)
-    players = join(new_page, server, pin, ["Sóc Nâu", "Hổ Con"])
+    assert focused(host).startswith("H2")  # the lobby's heading
+    players = join(new_page, server, pin, ["Sóc Nâu"])
+    keyboard = new_page(PHONE)
+    keyboard.goto(f"{server.url}/contests/join/{pin}/")
+    assert keyboard.evaluate("document.activeElement.id") == "nickname"
+    keyboard.keyboard.press("Control+A")
+    keyboard.keyboard.type("Hổ Con")
+    keyboard.keyboard.press("Enter")
+    keyboard.wait_for_selector("#play [data-screen=lobby]:not([hidden])")
+    assert focused(keyboard) == "H1 "
+    keyboard.wait_for_function("document.querySelector('[data-announce]').textContent.includes('phòng chờ')")
+    players.append(keyboard)
     host.wait_for_selector("[data-count]:has-text('2')")
     host.click("[data-action=start]")
     expect_players(players, "question", multi=False)
+    host.wait_for_function("document.activeElement.matches('[data-qtext]')")
+    keyboard.wait_for_function("document.activeElement.matches('[data-qtext]')")
+    question_text = keyboard.locator("[data-qtext]").inner_text()
+    assert keyboard.locator("[data-announce]").inner_text() == question_text
+    keyboard.keyboard.press("Tab")
+    assert keyboard.evaluate("document.activeElement.matches('.answer')")
+    keyboard.keyboard.press("Enter")
+    keyboard.wait_for_selector("#play [data-screen=waiting]:not([hidden])")
+    assert focused(keyboard) == "H1 waitText"
     projector = marks(host, "[data-choices] li")
     assert len(projector) == 4 and all(mark and colour for mark, colour in projector.values())
     for page in players:
@@ -339,3 +367,6 @@ def test_without_shuffling_the_projector_and_the_phones_show_the_same_marks(new_
     host.click("[data-action=close]")
     host.wait_for_selector("#host [data-screen=reveal]:not([hidden])")
     assert marks(host, "[data-bars] li") == projector
+    keyboard.wait_for_selector("#play [data-screen=reveal]:not([hidden])")
+    assert focused(keyboard) == "H1 verdict"
+    assert_accessible(keyboard)

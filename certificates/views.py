@@ -90,7 +90,7 @@ def certificate_pdf(request, pk):
         selectors.certificates_visible_to(request.user).filter(revoked_at__isnull=True), pk=pk
     )
     response = _pdf_response(certificate_filename(certificate))
-    response.write(render_certificate(certificate_document(certificate)))
+    response.write(render_certificate(certificate_document(certificate, request)))
     return response
 
 
@@ -177,7 +177,7 @@ def class_pdf(request, pk):
         return redirect(reverse("certificate_school_list") + f"?classroom={classroom.pk}")
     response = _pdf_response(class_filename(classroom.name, classroom.school_year.name))
     write_certificates(
-        (certificate_document(certificate) for certificate in certificates),
+        (certificate_document(certificate, request) for certificate in certificates),
         response,
         title=_("Giấy chứng nhận lớp %(name)s, năm học %(year)s")
         % {"name": classroom.name, "year": classroom.school_year.name},

@@ -4,7 +4,6 @@ import io
 import random
 
 import segno
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from contests.engine import EngineError
 from contests.forms import ContestCreateForm, JoinForm
 from contests.models import Contest
 from contests.nicknames import generate_nickname
+from quizsite.public import public_base_url
 from schools.decorators import role_required
 from schools.models import RoleAssignment
 from schools.throttle import client_ip
@@ -66,8 +66,8 @@ def _own_contest_or_404(request, pk) -> Contest:
     return get_object_or_404(Contest.objects.filter(owner=request.user), pk=pk)
 
 
-def join_url(pin: str) -> str:
-    return f"{settings.PUBLIC_BASE_URL}{reverse('contest_play', args=[pin])}"
+def join_url(request, pin: str) -> str:
+    return public_base_url(request) + reverse("contest_play", args=[pin])
 
 
 @role_required(Role.TEACHER)
@@ -110,7 +110,7 @@ def contest_host(request, pk):
     config = {
         "pin": contest.pin,
         "socket": f"/ws/contests/{contest.pin}/host/",
-        "join_url": join_url(contest.pin),
+        "join_url": join_url(request, contest.pin),
         "shuffle_choices": contest.shuffle_choices,
     }
     return render(
@@ -127,7 +127,7 @@ def contest_qr(request, pk):
     if contest.is_finished:
         raise Http404
     svg = io.BytesIO()
-    segno.make(join_url(contest.pin), error="m").save(svg, kind="svg", scale=8, border=2, title=_("Mã QR tham gia"))
+    segno.make(join_url(request, contest.pin), error="m").save(svg, kind="svg", scale=8, border=2, title=_("Mã QR tham gia"))
     return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 

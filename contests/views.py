@@ -83,6 +83,8 @@ def contest_create(request):
     initial = {}
     if request.GET.get("classroom", "").isdigit():
         initial["classrooms"] = [int(request.GET["classroom"])]
+    if request.GET.get("quiz", "").isdigit():  # "run this lesson live" from a lesson page
+        initial["quiz"] = int(request.GET["quiz"])
     form = ContestCreateForm(request.POST or None, user=request.user, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from certificates import selectors, services
 from certificates.codes import code_display
-from certificates.documents import certificate_document, certificate_filename, class_filename
+from certificates.documents import certificate_document, certificate_filename, class_filename, verify_url
 from certificates.forms import ClassFilterForm, ClassIssueForm, RevokeForm, VerifyForm
 from certificates.models import Certificate
 from certificates.pdf import render_certificate, write_certificates
@@ -77,9 +77,10 @@ def verify_code(request, code):
 
 @role_required(Role.STUDENT)
 def own_list(request):
-    return render(
-        request, "certificates/own_list.html", {"certificates": selectors.certificates_of_student(request.user)}
-    )
+    certificates = list(selectors.certificates_of_student(request.user))
+    for certificate in certificates:
+        certificate.verify_url = verify_url(certificate.code, request)  # the public page: code only, no name
+    return render(request, "certificates/own_list.html", {"certificates": certificates})
 
 
 @login_required

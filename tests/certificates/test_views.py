@@ -292,6 +292,17 @@ def test_own_list_shows_own_certificates_only(client, world):
     assert world.students[1].full_name not in body
 
 
+def test_own_list_shares_the_public_verify_link_and_never_the_name(client, world, settings):
+    settings.PUBLIC_BASE_URL = "https://dvctt.example.edu.vn"
+    certificate = issue_course(world.students[0])
+    client.force_login(world.students[0])
+    body = client.get(reverse("certificate_own_list")).content.decode()
+    [button] = re.findall(r"<button[^>]*data-share=[^>]*>", body)
+    assert f'data-share="https://dvctt.example.edu.vn/verify/{certificate.code}/"' in button
+    assert 'data-share-title="Giấy chứng nhận DVCTT"' in button
+    assert world.students[0].full_name not in button and "share.js" in body
+
+
 def test_own_list_explains_when_there_is_nothing_yet(client, world):
     client.force_login(world.students[0])
 

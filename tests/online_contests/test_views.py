@@ -237,6 +237,8 @@ def test_public_results_follow_the_display_name_rule(client, world):
     assert "N. T. Hằng" in body
     assert f"một học sinh trường {world.school.name}" in body
     assert world.school.name in body
+    path = reverse("online_contests:results", args=[contest.pk])
+    assert f'data-share="http://testserver{path}"' in body and "share.js" in body
 
 
 def test_student_sees_own_result_after_publication(student_client, world):

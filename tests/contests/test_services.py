@@ -165,8 +165,8 @@ def test_after_every_question_of_a_random_game_the_leaderboard_equals_a_recomput
         assert not Answer.objects.filter(late=True, points__gt=0).exists()
         while contest.phase in (Phase.REVEAL, Phase.LEADERBOARD):
             contest = services.contest_transition(contest_id=contest.pk, event=Event.NEXT, now=close_at)
-    ranks = list(Player.objects.filter(contest=contest).order_by("final_rank").values_list("pk", flat=True))
-    assert ranks == [r.player_id for r in contest_ranking(contest.pk)]
+    stored = Player.objects.filter(contest=contest).order_by("final_rank", "-score", "answer_time_ms", "pk")
+    assert list(stored.values_list("pk", "final_rank")) == [(r.player_id, r.rank) for r in contest_ranking(contest.pk)]
 
 
 def test_the_idle_timeout_is_configurable(world, settings):

@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_curriculum
 	$(BIN)/python manage.py seed_demo
 	@echo "Mở http://127.0.0.1:$(PORT)/ trong trình duyệt (Ctrl+C để dừng)."
-	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) quizsite.asgi:application
+	PORT=$(PORT) $(BIN)/daphne -b 127.0.0.1 -p $(PORT) quizsite.asgi:application
 
 # 1) the whole suite (PostgreSQL + Redis when TEST_DATABASE_URL / REDIS_URL are set);
 # 2) with services set, the paths `make run` depends on again on SQLite + in-memory layer;

@@ -2,17 +2,17 @@
 
 import os
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.text import slugify
 
 from certificates import pdf
 from certificates.models import Certificate
+from quizsite.public import public_base_url
 
 
-def verify_url(code: str) -> str:
-    """The public address a certificate's QR code points at."""
-    return settings.PUBLIC_BASE_URL + reverse("certificate_verify_code", args=[code])
+def verify_url(code: str, request=None) -> str:
+    """The public address a certificate's QR code points at (quizsite.public for the site's address)."""
+    return public_base_url(request) + reverse("certificate_verify_code", args=[code])
 
 
 def qr_for(url: str, *, stored_url: str, stored_matrix: str) -> pdf.QRMatrix:
@@ -25,8 +25,8 @@ def qr_for(url: str, *, stored_url: str, stored_matrix: str) -> pdf.QRMatrix:
     return pdf.qr_matrix(url)
 
 
-def certificate_document(certificate: Certificate) -> pdf.CertificateDocument:
-    url = verify_url(certificate.code)
+def certificate_document(certificate: Certificate, request=None) -> pdf.CertificateDocument:
+    url = verify_url(certificate.code, request)
     logo = certificate.school.logo
     logo_path = logo.path if logo and os.path.exists(logo.path) else None
     return pdf.CertificateDocument(

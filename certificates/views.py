@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from certificates import selectors, services
 from certificates.codes import code_display
-from certificates.documents import certificate_document, certificate_filename, class_filename
+from certificates.documents import certificate_document, certificate_filename, class_filename, verify_url
 from certificates.forms import ClassFilterForm, ClassIssueForm, RevokeForm, VerifyForm
 from certificates.models import Certificate
 from certificates.pdf import render_certificate, write_certificates
@@ -81,9 +81,10 @@ def verify_code(request, code):
 
 @role_required(Role.STUDENT)
 def own_list(request):
-    return render(
-        request, "certificates/own_list.html", {"certificates": selectors.certificates_of_student(request.user)}
-    )
+    certificates = list(selectors.certificates_of_student(request.user))
+    for certificate in certificates:
+        certificate.verify_url = verify_url(certificate.code, request)  # the public page: code only, no name
+    return render(request, "certificates/own_list.html", {"certificates": certificates})
 
 
 @login_required
@@ -94,7 +95,7 @@ def certificate_pdf(request, pk):
         selectors.certificates_visible_to(request.user).filter(revoked_at__isnull=True), pk=pk
     )
     response = _pdf_response(certificate_filename(certificate))
-    response.write(render_certificate(certificate_document(certificate)))
+    response.write(render_certificate(certificate_document(certificate, request)))
     return response
 
 
@@ -181,7 +182,7 @@ def class_pdf(request, pk):
         return redirect(reverse("certificate_school_list") + f"?classroom={classroom.pk}")
     response = _pdf_response(class_filename(classroom.name, classroom.school_year.name))
     write_certificates(
-        (certificate_document(certificate) for certificate in certificates),
+        (certificate_document(certificate, request) for certificate in certificates),
         response,
         title=_("Giấy chứng nhận lớp %(name)s, năm học %(year)s")
         % {"name": classroom.name, "year": classroom.school_year.name},

@@ -456,20 +456,34 @@ class RankedPlayer:
     player_id: int
     score: int
     answer_time_ms: int
+    tied: bool = False
+    """True when another player has the same score (and so the same rank)."""
 
 
 def rank_players(rows: Iterable[PlayerTotals]) -> list[RankedPlayer]:
-    """Rank by score desc, then answer time asc, then player id asc; ranks are 1..n."""
+    """Order by score desc, then answer time asc, then player id asc.
+
+    Equal points mean equal rank ("1, 2, 2, 4"): answer time and id only decide the
+    order in which tied players are listed, which the screens explain.
+    """
     ordered = sorted(rows, key=lambda row: (-row.score, row.answer_time_ms, row.player_id))
-    return [
-        RankedPlayer(
-            rank=position,
-            player_id=row.player_id,
-            score=row.score,
-            answer_time_ms=row.answer_time_ms,
+    per_score: dict[int, int] = {}
+    for row in ordered:
+        per_score[row.score] = per_score.get(row.score, 0) + 1
+    ranked, rank = [], 0
+    for position, row in enumerate(ordered, start=1):
+        if position == 1 or row.score != ordered[position - 2].score:
+            rank = position
+        ranked.append(
+            RankedPlayer(
+                rank=rank,
+                player_id=row.player_id,
+                score=row.score,
+                answer_time_ms=row.answer_time_ms,
+                tied=per_score[row.score] > 1,
+            )
         )
-        for position, row in enumerate(ordered, start=1)
-    ]
+    return ranked
 
 
 def team_score(member_scores: Iterable[int]) -> int:

@@ -95,6 +95,7 @@ def reveal_frame(contest: Contest) -> tuple[Frame, Personal]:
             "points": answer.points if answer else 0,
             "score": row.score,
             "rank": row.rank,
+            "tied": row.tied,
         }
     return frame, personal
 
@@ -102,7 +103,10 @@ def reveal_frame(contest: Contest) -> tuple[Frame, Personal]:
 def _named(rows: list[RankedPlayer]) -> list[Frame]:
     players = {p.pk: p for p in Player.objects.filter(pk__in=[row.player_id for row in rows]).select_related("user")}
     return [
-        {"rank": row.rank, "player": row.player_id, "nickname": shared_name(players[row.player_id]), "score": row.score}
+        {
+            "rank": row.rank, "tied": row.tied, "player": row.player_id, "nickname": shared_name(players[row.player_id]),
+            "score": row.score,
+        }
         for row in rows
     ]
 
@@ -111,14 +115,14 @@ def _teams(contest: Contest) -> list[Frame]:
     if contest.play_mode != Contest.PlayMode.TEAMS:
         return []
     return [
-        {"rank": team.rank, "name": team.name, "score": team.score, "members": team.members}
+        {"rank": team.rank, "tied": team.tied, "name": team.name, "score": team.score, "members": team.members}
         for team in selectors.team_ranking(contest.pk)
     ]
 
 
 def _standings(contest: Contest, size: int) -> tuple[list[Frame], list[Frame], Personal, int]:
     ranking = selectors.contest_ranking(contest.pk)
-    personal = {row.player_id: {"score": row.score, "rank": row.rank} for row in ranking}
+    personal = {row.player_id: {"score": row.score, "rank": row.rank, "tied": row.tied} for row in ranking}
     return _named(ranking[:size]), _teams(contest), personal, len(ranking)
 
 

@@ -87,10 +87,11 @@ class TeamStanding:
     name: str
     score: int
     members: int
+    tied: bool = False
 
 
 def team_ranking(contest_id: int) -> list[TeamStanding]:
-    """Teams by the mean score of their members (ties: lower team number first)."""
+    """Teams by the mean score of their members; equal scores share a rank (listed lower team number first)."""
     members: dict[int, list[int]] = {}
     names: dict[int, tuple[int, str]] = {}
     rows = Player.objects.filter(contest_id=contest_id, kicked=False, team__isnull=False).values_list(
@@ -99,12 +100,14 @@ def team_ranking(contest_id: int) -> list[TeamStanding]:
     for team_id, number, name, score in rows:
         members.setdefault(team_id, []).append(score)
         names[team_id] = (number, name)
-    ordered = sorted(members, key=lambda tid: (-team_score(members[tid]), names[tid][0]))
+    scores = {tid: team_score(members[tid]) for tid in members}
+    ordered = sorted(members, key=lambda tid: (-scores[tid], names[tid][0]))
     return [
         TeamStanding(
-            rank=position, team_id=tid, name=names[tid][1], score=team_score(members[tid]), members=len(members[tid])
+            rank=1 + sum(1 for other in scores.values() if other > scores[tid]), team_id=tid, name=names[tid][1],
+            score=scores[tid], members=len(members[tid]), tied=list(scores.values()).count(scores[tid]) > 1,
         )
-        for position, tid in enumerate(ordered, start=1)
+        for tid in ordered
     ]
 
 

@@ -4,7 +4,6 @@ import io
 import random
 
 import segno
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from contests.forms import ContestCreateForm, JoinForm
 from contests.models import Contest
 from contests.nicknames import generate_nickname
 from quizsite.errors import too_many_requests
+from quizsite.public import public_base_url
 from schools.decorators import role_required
 from schools.models import RoleAssignment
 from schools.throttle import client_ip
@@ -40,6 +40,10 @@ def screen_strings() -> dict[str, str]:
         "endConfirm": _("Kết thúc cuộc thi ngay bây giờ?"),
         "points": _("điểm"),
         "rank": _("Hạng"),
+        "rightAnswer": _("đáp án đúng"),
+        "tied": _("đồng hạng"),
+        "tieNote": _("Cùng điểm thì cùng hạng; trong cùng hạng, ai trả lời nhanh hơn được xếp trước."),
+        "tieNoteTeams": _("Cùng điểm thì cùng hạng; trong cùng hạng, đội có số thứ tự nhỏ hơn được xếp trước."),
         "correct": _("Chính xác!"),
         "wrong": _("Chưa đúng"),
         "noAnswer": _("Em chưa trả lời câu này"),
@@ -63,8 +67,8 @@ def _own_contest_or_404(request, pk) -> Contest:
     return get_object_or_404(Contest.objects.filter(owner=request.user), pk=pk)
 
 
-def join_url(pin: str) -> str:
-    return f"{settings.PUBLIC_BASE_URL}{reverse('contest_play', args=[pin])}"
+def join_url(request, pin: str) -> str:
+    return public_base_url(request) + reverse("contest_play", args=[pin])
 
 
 @role_required(Role.TEACHER)
@@ -80,6 +84,8 @@ def contest_create(request):
     initial = {}
     if request.GET.get("classroom", "").isdigit():
         initial["classrooms"] = [int(request.GET["classroom"])]
+    if request.GET.get("quiz", "").isdigit():  # "run this lesson live" from a lesson page
+        initial["quiz"] = int(request.GET["quiz"])
     form = ContestCreateForm(request.POST or None, user=request.user, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,7 +113,8 @@ def contest_host(request, pk):
     config = {
         "pin": contest.pin,
         "socket": f"/ws/contests/{contest.pin}/host/",
-        "join_url": join_url(contest.pin),
+        "join_url": join_url(request, contest.pin),
+        "shuffle_choices": contest.shuffle_choices,
     }
     return render(
         request,
@@ -123,7 +130,7 @@ def contest_qr(request, pk):
     if contest.is_finished:
         raise Http404
     svg = io.BytesIO()
-    segno.make(join_url(contest.pin), error="m").save(svg, kind="svg", scale=8, border=2, title=_("Mã QR tham gia"))
+    segno.make(join_url(request, contest.pin), error="m").save(svg, kind="svg", scale=8, border=2, title=_("Mã QR tham gia"))
     return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 

@@ -3,33 +3,31 @@
 from dataclasses import dataclass
 from datetime import date
 
-WIDTH = 600
-LABEL_WIDTH = 110
-VALUE_WIDTH = 60
-BAR_HEIGHT = 24
-BAR_GAP = 10
-PLOT_HEIGHT = 180
+# The trend chart is drawn in a 400-unit-wide SVG with 17-unit labels: at 360 px a
+# phone's card shows it about 286 px wide (labels ≈ 12 px); it grows at most to
+# 30rem (labels ≈ 20 px). Coverage bars are plain HTML rows, so their text keeps
+# the page's size on any screen.
+WIDTH = 400
+PLOT_HEIGHT = 150
 MARGIN = 30
+LEFT = 52
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     percent: float
-    y: int
     width: float
-    text_y: int
+    """Percent of the track, clamped to 0–100."""
+    met: bool
 
 
 @dataclass(frozen=True)
 class BarChart:
     bars: list[Bar]
-    height: int
-    target_x: float | None
     target_percent: float | None
-    plot_x: int
-    plot_width: int
-    value_x: int
+    target_left: float | None
+    """Where the target line stands, as a percent of the track."""
 
 
 def _clamp(percent: float) -> float:
@@ -38,14 +36,12 @@ def _clamp(percent: float) -> float:
 
 def bar_chart(rows: list[tuple[str, float]], target_percent: float | None) -> BarChart:
     """Horizontal coverage bars (0–100%) with a vertical line at the target."""
-    plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    bars = []
-    for index, (label, percent) in enumerate(rows):
-        y = BAR_GAP + index * (BAR_HEIGHT + BAR_GAP)
-        bars.append(Bar(label, percent, y, round(plot_width * _clamp(percent) / 100, 1), y + BAR_HEIGHT // 2 + 5))
-    height = BAR_GAP + len(rows) * (BAR_HEIGHT + BAR_GAP)
-    target_x = None if target_percent is None else round(LABEL_WIDTH + plot_width * _clamp(target_percent) / 100, 1)
-    return BarChart(bars, height, target_x, target_percent, LABEL_WIDTH, plot_width, LABEL_WIDTH + plot_width + 6)
+    bars = [
+        Bar(label, percent, round(_clamp(percent), 1), target_percent is not None and percent >= target_percent)
+        for label, percent in rows
+    ]
+    target_left = None if target_percent is None else round(_clamp(target_percent), 1)
+    return BarChart(bars, target_percent, target_left)
 
 
 @dataclass(frozen=True)
@@ -64,7 +60,7 @@ class LineChart:
 
 def line_chart(series: list[tuple[date, float]], target_percent: float | None) -> LineChart:
     """A coverage trend (percent per week) with a horizontal target line."""
-    left, right = MARGIN + 10, WIDTH - 10
+    left, right = LEFT, WIDTH - 10
 
     def y_of(percent: float) -> float:
         return round(MARGIN / 2 + PLOT_HEIGHT * (1 - _clamp(percent) / 100), 1)
@@ -74,7 +70,7 @@ def line_chart(series: list[tuple[date, float]], target_percent: float | None) -
     return LineChart(
         points=" ".join(f"{x},{y}" for x, y, _day, _p in dots),
         dots=dots,
-        height=PLOT_HEIGHT + MARGIN + 10,
+        height=PLOT_HEIGHT + MARGIN + 16,
         target_y=None if target_percent is None else y_of(target_percent),
         target_percent=target_percent,
         gridlines=[(y_of(p), p) for p in (0, 50, 100)],

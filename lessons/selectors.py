@@ -289,3 +289,14 @@ def quizzes_usable_by(*, user: User) -> QuerySet[Quiz]:
     return Quiz.objects.filter(
         Q(owner=user) | Q(school__in=schools, lesson__isnull=True) | Q(lesson__is_active=True)
     ).distinct()
+
+
+def student_open_practice(*, student: User) -> PracticeAttempt | None:
+    """The student's latest unfinished practice on an active lesson, annotated with ``answered``."""
+    return (
+        PracticeAttempt.objects.filter(student=student, submitted_at__isnull=True, lesson__is_active=True)
+        .select_related("lesson")
+        .annotate(answered=Count("answers"))
+        .order_by("-started_at", "-pk")
+        .first()
+    )

@@ -43,6 +43,11 @@ def _is_student(request) -> bool:
     return role is not None and role.role == Role.STUDENT
 
 
+def _is_teacher(request) -> bool:
+    role = active_role(request)
+    return role is not None and role.role == Role.TEACHER
+
+
 def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
 
@@ -70,6 +75,7 @@ def _lesson_page(request, lesson: Lesson, *, status=200, rating_form=None, error
         "is_student": is_student,
         "errors": errors,
         "show_guide": not is_student,
+        "can_run_live": _is_teacher(request) and getattr(lesson, "practice_quiz", None) is not None,
         **(selectors.lesson_for_student(student=request.user, lesson=lesson) if is_student else {}),
     }
     if is_student and context["completion"]:

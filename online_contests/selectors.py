@@ -77,6 +77,18 @@ def student_contest_list(*, student: User, now: datetime) -> list[StudentContest
     return sorted(rows, key=lambda row: order[row.phase])
 
 
+def student_open_attempt(*, student: User, now: datetime) -> Attempt | None:
+    """The student's unfinished attempt of a contest still open at ``now`` (the earliest deadline first),
+    annotated with ``answered``."""
+    attempts = (
+        Attempt.objects.filter(student=student, finished_at__isnull=True, deadline__gt=now)
+        .select_related("contest")
+        .annotate(answered=Count("answers"))
+        .order_by("deadline", "pk")
+    )
+    return next((a for a in attempts if a.contest.phase(now) == Phase.OPEN), None)
+
+
 def pool_quizzes(*, school: School | None) -> QuerySet[Quiz]:
     """Quizzes usable as pools: every active lesson's practice quiz, plus a school's own quizzes."""
     condition = Q(lesson__isnull=False, lesson__is_active=True)

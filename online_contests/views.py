@@ -16,6 +16,7 @@ from online_contests.forms import ContestForm
 from online_contests.models import Attempt, OnlineContest, Phase, RefusedRequest
 from online_contests.questions import answer_text, question_seed, questions_load, sheet_question
 from online_contests.services import ContestError
+from quizsite.public import public_base_url
 from schools.decorators import role_required
 from schools.models import RoleAssignment, School
 from schools.privacy import Audience, display_name
@@ -374,6 +375,7 @@ def results(request, pk):
         for a in selectors.published_prize_winners(contest=contest).select_related("student__consent")
     ]
     return render(request, "online_contests/results.html", {
+        "share_url": public_base_url(request) + request.path,
         "contest": contest, "winners": winners,
         "schools": selectors.contest_school_participation(contest=contest),
     })

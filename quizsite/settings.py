@@ -8,6 +8,7 @@ sets PostgreSQL, Redis, secrets and HTTPS through environment variables
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -43,7 +44,18 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links that leave the screen (QR codes, login slips, certificates) start with
+# PUBLIC_BASE_URL. Unset, they use the address each request came to
+# (quizsite/public.py), so `PORT=8401 make run` links to :8401; a deployment
+# should set it, since a request can arrive by an internal address.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+LOCAL_BASE_URL = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+if not DEBUG and not PUBLIC_BASE_URL:
+    print(
+        "WARNING: PUBLIC_BASE_URL is not set: QR codes, login slips and certificate links will use the address "
+        "each request came to. Set it to the address students open (docs/deployment.md).",
+        file=sys.stderr,
+    )
 
 INSTALLED_APPS = [
     "daphne",

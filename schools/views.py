@@ -7,9 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lessons import selectors as lesson_selectors
+from online_contests import selectors as online_selectors
 from schools import selectors, services, throttle
 from schools.access import classrooms_managed, classrooms_taught
 from schools.decorators import role_required
@@ -112,7 +115,12 @@ def student_home(request):
     enrollment = request.user.enrollments.select_related("classroom__school", "school_year").order_by(
         "-school_year__starts_on"
     ).first()
-    return render(request, "schools/student_home.html", {"enrollment": enrollment})
+    context = {
+        "enrollment": enrollment,
+        "open_practice": lesson_selectors.student_open_practice(student=request.user),
+        "open_attempt": online_selectors.student_open_attempt(student=request.user, now=timezone.now()),
+    }
+    return render(request, "schools/student_home.html", context)
 
 
 @role_required(Role.TEACHER)

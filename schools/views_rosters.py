@@ -10,7 +10,6 @@ passwords exist only in the response that shows them and in its downloads.
 import base64
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from quizsite.public import public_base_url
 from schools import rosters, selectors, services
 from schools.decorators import role_required
 from schools.forms_rosters import ClassConsentForm, RosterUploadForm, SlipReissueForm
@@ -82,8 +82,8 @@ def _slips_payload(request, slips: list[Slip], name: str) -> str:
     return _sign(request, DOWNLOAD_SALT, kind="slips", name=name, slips=rows)
 
 
-def _login_url() -> str:
-    return settings.PUBLIC_BASE_URL + reverse("login")
+def _login_url(request) -> str:
+    return public_base_url(request) + reverse("login")
 
 
 def _attachment(content: bytes, filename: str, file_format: str) -> HttpResponse:
@@ -161,7 +161,7 @@ def roster_confirm(request):
     except IntegrityError:
         error = _("Dữ liệu vừa bị thay đổi trong lúc nhập nên chưa có gì được lưu. Hãy tải tệp lên lại.")
         return _upload_page(request, form, status=400, error=error)
-    context = {"result": result, "ignored_columns": payload.get("ignored", []), "login_url": _login_url()}
+    context = {"result": result, "ignored_columns": payload.get("ignored", []), "login_url": _login_url(request)}
     if result.slips:
         context["slips_payload"] = _slips_payload(request, result.slips, "phieu-dang-nhap")
     return render(request, "schools/rosters/result.html", context)
@@ -192,7 +192,7 @@ def roster_download(request):
         return HttpResponse(_("Yêu cầu không hợp lệ."), status=400, content_type="text/plain; charset=utf-8")
     slips = [Slip(*values) for values in payload["slips"]]
     render_file = slips_pdf if file_format == "pdf" else slips_xlsx
-    return _attachment(render_file(slips, login_url=_login_url()), f"{payload['name']}.{file_format}", file_format)
+    return _attachment(render_file(slips, login_url=_login_url(request)), f"{payload['name']}.{file_format}", file_format)
 
 
 # --- Class pages: slips and consent ---------------------------------------------------------------
@@ -227,7 +227,7 @@ def classroom_slips(request, pk):
         request,
         "schools/rosters/slips.html",
         {"classroom": classroom, "slips": slips, "slips_payload": _slips_payload(request, slips, name),
-         "login_url": _login_url()},
+         "login_url": _login_url(request)},
     )
 
 

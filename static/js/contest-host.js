@@ -6,10 +6,61 @@
   var root = document.getElementById("host");
   var question = null, deadline = null, countdown = null, phase = "lobby", locked = false;
   var counted = { index: -1, count: 0 };
+  // Phones that shuffle choices each see their own order: the projector then names no letter,
+  // shape or colour (they would contradict a phone), only the texts (docs/protocol.md).
+  var shared = !config.shuffle_choices;
 
   function $(name) { return root.querySelector("[data-" + name + "]"); }
+  /* A new screen takes the focus (its first field, else its heading) and is announced, so keyboard and
+     screen-reader users follow the contest; a re-render that removed the focused element does the same. */
+  function arrive(section, changed) {
+    if (!changed && document.activeElement && document.activeElement !== document.body && root.contains(document.activeElement)) { return; }
+    var target = section.querySelector("input:not([type=hidden])") || section.querySelector("h1, h2");
+    if (!target) { return; }
+    if (!/^(INPUT|BUTTON|A)$/.test(target.tagName)) { target.setAttribute("tabindex", "-1"); }
+    target.focus({ preventScroll: true });
+    if (changed) {
+      var heading = section.querySelector("h1, h2");
+      $("announce").textContent = heading ? heading.textContent.trim() : "";
+    }
+  }
   function show(screen) {
-    root.querySelectorAll("[data-screen]").forEach(function (el) { el.hidden = el.dataset.screen !== screen; });
+    var changed = root.dataset.shown !== screen, section = null;
+    root.querySelectorAll("[data-screen]").forEach(function (el) {
+      el.hidden = el.dataset.screen !== screen;
+      if (!el.hidden) { section = el; }
+    });
+    root.dataset.phase = screen;
+    root.dataset.shown = screen;
+    fit();
+    if (section) { arrive(section, changed); }
+  }
+  /* Shrink the text (down to 70 %) until the screen fits the stage without scrolling. */
+  function fit() {
+    var stage = $("stage"), scale = 1;
+    root.style.setProperty("--fit", "1");
+    while (stage.scrollHeight > stage.clientHeight + 1 && scale > 0.7) {
+      scale -= 0.05;
+      root.style.setProperty("--fit", scale.toFixed(2));
+    }
+  }
+  window.addEventListener("resize", fit);
+  function mark(n) {
+    var span = document.createElement("span");
+    span.className = "host-mark";
+    span.textContent = contestShapes[n % contestShapes.length] + " " + contestLetters[n];
+    return span;
+  }
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
+  function visuallyHidden(value) {
+    var span = document.createElement("span");
+    span.className = "visually-hidden";
+    span.textContent = value;
+    return span;
   }
   function item(text, className) {
     var li = document.createElement("li");
@@ -42,6 +93,7 @@
       button.hidden = !visible[button.dataset.action];
     });
     $("locked").hidden = !locked;
+    $("status").textContent = paused ? t.paused : t.connected;
   }
   root.querySelectorAll("[data-action]").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -60,6 +112,17 @@
   }
   contrast.addEventListener("click", function () { applyContrast(!document.body.classList.contains("high-contrast")); });
   applyContrast(!!localStorage.getItem("contest:contrast"));
+
+  var fullscreen = $("fullscreen");
+  if (document.fullscreenEnabled) {
+    fullscreen.hidden = false;
+    fullscreen.addEventListener("click", function () {
+      if (document.fullscreenElement) { document.exitFullscreen(); } else { document.documentElement.requestFullscreen(); }
+    });
+    document.addEventListener("fullscreenchange", function () {
+      fullscreen.setAttribute("aria-pressed", document.fullscreenElement ? "true" : "false");
+    });
+  }
 
   function addPlayer(player) {
     if (root.querySelector('[data-player="' + player.id + '"]')) { return; }
@@ -92,7 +155,11 @@
     var list = $("choices");
     list.textContent = "";
     q.choices.forEach(function (c, n) {
-      list.appendChild(item(contestShapes[n % contestShapes.length] + " " + contestLetters[n] + "  " + c.text, "ans-" + (n % 4)));
+      var li = item("", shared ? "ans-" + (n % 4) : "ans-plain");
+      li.dataset.id = c.id;
+      if (shared) { li.append(mark(n)); }
+      li.append(text(c.text));
+      list.appendChild(li);
     });
     show("question");
     stopTimer();
@@ -109,10 +176,13 @@
     (question ? question.choices : []).forEach(function (c, n) {
       var right = frame.correct.indexOf(c.id) >= 0;
       var count = frame.distribution[c.id];
-      var li = item("", "bar ans-" + (n % 4) + (right ? " bar-correct" : ""));
+      var li = item("", "bar" + (shared ? " ans-" + (n % 4) : "") + (right ? " bar-correct" : ""));
+      li.dataset.id = c.id;
       var label = document.createElement("span");
       label.className = "bar-label";
-      label.textContent = contestShapes[n % contestShapes.length] + " " + contestLetters[n] + "  " + c.text + (right ? " ✔" : "");
+      if (shared) { label.append(mark(n), " "); }
+      label.append(c.text);
+      if (right) { label.append(visuallyHidden(" – " + t.rightAnswer)); }
       var fill = document.createElement("span");
       fill.className = "bar-fill";
       fill.style.width = (count === undefined ? 0 : 100 * count / most) + "%";
@@ -123,20 +193,28 @@
       bars.appendChild(li);
     });
     if (question && question.kind === "ordering") {
-      bars.appendChild(item(frame.correct_count + "/" + frame.answered + " ✔"));
+      bars.appendChild(item(frame.correct_count + "/" + frame.answered + " ✔", "bar-total"));
     }
     $("explain").textContent = frame.explanation || "";
     show("reveal");
   }
 
-  function renderRanking(list, rows, teams) {
+  /* Rows carry their rank (equal points, equal rank), so the list itself is not numbered. */
+  function renderRanking(list, note, rows, teams) {
+    var byTeam = !!(teams && teams.length);
+    var shown = byTeam ? teams.map(function (r) { return { rank: r.rank, tied: r.tied, nickname: r.name, score: r.score }; }) : rows;
     list.textContent = "";
-    (teams && teams.length ? teams.map(function (r) { return { rank: r.rank, nickname: r.name, score: r.score }; }) : rows)
-      .forEach(function (row) { list.appendChild(item(row.rank + ". " + row.nickname + " – " + row.score)); });
+    shown.forEach(function (row) {
+      list.appendChild(item(row.rank + ". " + row.nickname + " – " + row.score + (row.tied ? " (" + t.tied + ")" : "")));
+    });
+    var tie = shown.some(function (row) { return row.tied; });
+    note.hidden = !tie;
+    note.textContent = tie ? (byTeam ? t.tieNoteTeams : t.tieNote) : "";
   }
 
   var handlers = {
     state: function (s) {
+      shared = !s.contest.shuffle_choices;
       phase = s.phase;
       locked = s.locked;
       $("count").textContent = s.players;
@@ -179,14 +257,14 @@
     reveal: function (frame) { phase = "reveal"; renderReveal(frame); controls(); },
     leaderboard: function (frame) {
       phase = "leaderboard";
-      renderRanking($("board"), frame.top, frame.teams);
+      renderRanking($("board"), $("board-note"), frame.top, frame.teams);
       show("leaderboard");
       controls();
     },
     finished: function (frame) {
       phase = "finished";
       stopTimer();
-      renderRanking($("podium"), frame.podium, frame.teams);
+      renderRanking($("podium"), $("podium-note"), frame.podium, frame.teams);
       show("finished");
       controls();
     },

@@ -10,10 +10,34 @@
   var selection = [], countdown = null, texts = {};
 
   function $(name) { return root.querySelector("[data-" + name + "]"); }
-  function show(screen) {
-    root.querySelectorAll("[data-screen]").forEach(function (el) { el.hidden = el.dataset.screen !== screen; });
+  /* A new screen takes the focus (its first field, else its heading) and is announced, so keyboard and
+     screen-reader users follow the contest; a re-render that removed the focused element does the same. */
+  function arrive(section, changed) {
+    if (!changed && document.activeElement && document.activeElement !== document.body && root.contains(document.activeElement)) { return; }
+    var target = section.querySelector("input:not([type=hidden])") || section.querySelector("h1, h2");
+    if (!target) { return; }
+    if (!/^(INPUT|BUTTON|A)$/.test(target.tagName)) { target.setAttribute("tabindex", "-1"); }
+    target.focus({ preventScroll: true });
+    if (changed) {
+      var heading = section.querySelector("h1, h2");
+      $("announce").textContent = heading ? heading.textContent.trim() : "";
+    }
   }
-  function status(text) { $("status").textContent = text; }
+  function show(screen) {
+    var changed = root.dataset.screen !== screen, section = null;
+    root.querySelectorAll("[data-screen]").forEach(function (el) {
+      el.hidden = el.dataset.screen !== screen;
+      if (!el.hidden) { section = el; }
+    });
+    root.dataset.screen = screen;
+    fit();
+    if (section) { arrive(section, changed); }
+  }
+  /* "Connected" is announced but takes no room on a phone; trouble shows as a line of its own. */
+  function status(text) {
+    $("status").textContent = text;
+    $("status").classList.toggle("visually-hidden", text === t.connected);
+  }
 
   var socket = new ContestSocket(config.socket, {
     open: function () {
@@ -52,6 +76,23 @@
   }
   function stopTimer() { deadline = null; clearInterval(countdown); }
 
+  /* Shrink the question's text (down to 85 %) until the screen fits the viewport without scrolling. */
+  function fit() {
+    var page = document.documentElement, scale = 1;
+    root.style.setProperty("--fit", "1");
+    while (root.dataset.screen === "question" && page.scrollHeight > innerHeight && scale > 0.85) {
+      scale -= 0.05;
+      root.style.setProperty("--fit", scale.toFixed(2));
+    }
+  }
+  window.addEventListener("resize", fit);
+
+  function piece(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function waiting(text) { stopTimer(); $("wait-text").textContent = text; show("waiting"); }
 
   function send(choices) {
@@ -79,7 +120,7 @@
       var mark = document.createElement("span");
       mark.className = "answer-mark";
       mark.setAttribute("aria-hidden", "true");
-      mark.textContent = contestShapes[n % contestShapes.length] + " " + contestLetters[n];
+      mark.append(piece(contestShapes[n % contestShapes.length]), piece(contestLetters[n]));
       var label = document.createElement("span");
       label.textContent = byId[id].text;
       button.append(mark, label);
@@ -134,23 +175,31 @@
     $("verdict").textContent = !you.answered ? t.noAnswer : (you.late ? t.late : (you.correct ? t.correct : t.wrong));
     $("verdict").className = you.correct ? "verdict-ok" : "verdict-bad";
     $("points").textContent = "+" + (you.points || 0) + " " + t.points;
-    $("standing").textContent = t.score + ": " + (you.score || 0) + " · " + t.rank + " " + (you.rank || "–") + "/" + frame.total;
+    $("standing").textContent = t.score + ": " + (you.score || 0) + " · " + (you.rank ? place(you, frame.total) : t.rank + " –/" + frame.total);
     $("explain").textContent = frame.explanation || "";
     if (me && typeof you.score === "number") { me.score = you.score; showMe(me); }
     show("reveal");
   }
 
+  function place(you, total) {
+    return t.rank + " " + you.rank + "/" + total + (you.tied ? " (" + t.tied + ")" : "");
+  }
+
+  /* Rows carry their rank (equal points, equal rank), so the list itself is not numbered. */
   function renderPodium(frame) {
     stopTimer();
     var list = $("podium");
     list.textContent = "";
     frame.podium.forEach(function (row) {
       var item = document.createElement("li");
-      item.textContent = row.nickname + " – " + row.score;
+      item.textContent = row.rank + ". " + row.nickname + " – " + row.score + (row.tied ? " (" + t.tied + ")" : "");
       list.appendChild(item);
     });
     var you = frame.you;
-    $("final").textContent = you ? t.rank + " " + you.rank + "/" + frame.total + " · " + you.score + " " + t.points : "";
+    $("final").textContent = you ? place(you, frame.total) + " · " + you.score + " " + t.points : "";
+    var tie = frame.podium.some(function (row) { return row.tied; }) || !!(you && you.tied);
+    $("podium-note").hidden = !tie;
+    $("podium-note").textContent = tie ? t.tieNote : "";
     show("finished");
   }
 
@@ -183,7 +232,7 @@
     reveal: renderReveal,
     leaderboard: function (frame) {
       var you = frame.you;
-      $("board-rank").textContent = you ? t.rank + " " + you.rank + "/" + frame.total + " · " + you.score + " " + t.points : "";
+      $("board-rank").textContent = you ? place(you, frame.total) + " · " + you.score + " " + t.points : "";
       show("leaderboard");
     },
     finished: renderPodium,

@@ -243,7 +243,7 @@ def test_student_downloads_a_pdf_whose_qr_verifies(client, world):
     assert metadata.author == world.school.name.upper()
 
     [url] = qr_texts(data)
-    assert url == f"http://127.0.0.1:8000/verify/{certificate.code}/"
+    assert url == f"http://testserver/verify/{certificate.code}/"  # the address the request came to
     client.logout()
     assert "Giấy chứng nhận hợp lệ" in client.get(urlparse(url).path).content.decode()
 
@@ -290,6 +290,17 @@ def test_own_list_shows_own_certificates_only(client, world):
     assert reverse("certificate_pdf", args=[mine.pk]) in body
     assert reverse("certificate_pdf", args=[theirs.pk]) not in body
     assert world.students[1].full_name not in body
+
+
+def test_own_list_shares_the_public_verify_link_and_never_the_name(client, world, settings):
+    settings.PUBLIC_BASE_URL = "https://dvctt.example.edu.vn"
+    certificate = issue_course(world.students[0])
+    client.force_login(world.students[0])
+    body = client.get(reverse("certificate_own_list")).content.decode()
+    [button] = re.findall(r"<button[^>]*data-share=[^>]*>", body)
+    assert f'data-share="https://dvctt.example.edu.vn/verify/{certificate.code}/"' in button
+    assert 'data-share-title="Giấy chứng nhận DVCTT"' in button
+    assert world.students[0].full_name not in button and "share.js" in body
 
 
 def test_own_list_explains_when_there_is_nothing_yet(client, world):

@@ -496,15 +496,36 @@ def test_score_is_between_500_and_1000_and_never_rises_with_time(limit, t1, t2):
 
 
 def test_rank_players_orders_by_score_then_time_then_id():
-    """Higher score first; on a tie the faster player; on a full tie the lower id."""
+    """Higher score first; tied players are listed faster first, then by lower id."""
     rows = [
         PlayerTotals(player_id=5, score=900, answer_time_ms=4_000),
         PlayerTotals(player_id=3, score=1500, answer_time_ms=9_000),
         PlayerTotals(player_id=2, score=900, answer_time_ms=4_000),
         PlayerTotals(player_id=1, score=900, answer_time_ms=3_000),
+        PlayerTotals(player_id=7, score=0, answer_time_ms=0),
     ]
     ranked = rank_players(rows)
-    assert [(r.rank, r.player_id) for r in ranked] == [(1, 3), (2, 1), (3, 2), (4, 5)]
+    assert [r.player_id for r in ranked] == [3, 1, 2, 5, 7]
+
+
+def test_equal_points_share_a_rank_and_the_next_rank_skips():
+    """Competition ranking: 1, 2, 2, 2, 5; only the tied players are marked tied."""
+    rows = [
+        PlayerTotals(player_id=5, score=900, answer_time_ms=4_000),
+        PlayerTotals(player_id=3, score=1500, answer_time_ms=9_000),
+        PlayerTotals(player_id=2, score=900, answer_time_ms=4_000),
+        PlayerTotals(player_id=1, score=900, answer_time_ms=3_000),
+        PlayerTotals(player_id=7, score=0, answer_time_ms=0),
+    ]
+    ranked = rank_players(rows)
+    assert [(r.rank, r.player_id, r.tied) for r in ranked] == [
+        (1, 3, False), (2, 1, True), (2, 2, True), (2, 5, True), (5, 7, False)
+    ]
+
+
+def test_everyone_at_zero_points_shares_first_place():
+    rows = [PlayerTotals(player_id=n, score=0, answer_time_ms=0) for n in (4, 2, 9)]
+    assert [(r.rank, r.player_id, r.tied) for r in rank_players(rows)] == [(1, 2, True), (1, 4, True), (1, 9, True)]
 
 
 def test_rank_no_players():
@@ -518,12 +539,15 @@ totals = st.builds(
 
 @given(rows=st.lists(totals, unique_by=lambda row: row.player_id, max_size=30), seed=st.integers())
 def test_ranking_is_a_total_order_independent_of_input_order(rows, seed):
-    """Ranks are 1..n, follow the tie-break key strictly, and ignore the input order."""
+    """A rank is 1 + the number of players with more points; the order follows the tie-break key
+    strictly and ignores the input order."""
     shuffled = rows[:]
     random.Random(seed).shuffle(shuffled)
     ranked = rank_players(rows)
     assert ranked == rank_players(shuffled)
-    assert [r.rank for r in ranked] == list(range(1, len(rows) + 1))
+    for r in ranked:
+        assert r.rank == 1 + sum(1 for other in rows if other.score > r.score)
+        assert r.tied == (sum(1 for other in rows if other.score == r.score) > 1)
     keys = [(-r.score, r.answer_time_ms, r.player_id) for r in ranked]
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from contests import services
 from contests.engine import EngineError, Event, Phase
 from contests.models import Answer, Contest, Player
-from contests.selectors import contest_ranking, contest_recomputed_totals
+from contests.selectors import contest_ranking, contest_recomputed_totals, team_ranking
 from lessons.models import Choice
 from tests.contests.helpers import correct_choices, make_contest, make_quiz, wrong_choices
 
@@ -112,6 +112,23 @@ def test_team_mode_spreads_players_and_scores_teams_by_mean(world):
     assert sorted(p.team.number for p in players) == [1, 1, 2, 2]
 
 
+def test_teams_with_equal_scores_share_a_rank_listed_by_team_number(world):
+    contest = make_contest(world, play_mode=Contest.PlayMode.TEAMS, team_count=3)
+    players = [join(contest, name) for name in ("Cá Heo", "Mèo Mun", "Gấu Trúc")]
+    Player.objects.filter(pk=players[0].pk).update(score=500)
+    standings = team_ranking(contest.pk)
+    numbers = {team.pk: team.number for team in contest.teams.all()}
+    assert [(t.rank, t.tied) for t in standings] == [(1, False), (2, True), (2, True)]
+    assert [numbers[t.team_id] for t in standings[1:]] == sorted(numbers[t.team_id] for t in standings[1:])
+
+
+def test_players_at_zero_points_share_the_rank_after_the_leader(world):
+    contest = make_contest(world)
+    players = [join(contest, name) for name in ("Cá Heo", "Mèo Mun", "Gấu Trúc")]
+    Player.objects.filter(pk=players[0].pk).update(score=900)
+    assert [(row.rank, row.tied) for row in contest_ranking(contest.pk)] == [(1, False), (2, True), (2, True)]
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_after_every_question_of_a_random_game_the_leaderboard_equals_a_recomputation(world, seed):
     """Random players, answers and timings: running totals equal totals recomputed from the answers."""
@@ -148,8 +165,8 @@ def test_after_every_question_of_a_random_game_the_leaderboard_equals_a_recomput
         assert not Answer.objects.filter(late=True, points__gt=0).exists()
         while contest.phase in (Phase.REVEAL, Phase.LEADERBOARD):
             contest = services.contest_transition(contest_id=contest.pk, event=Event.NEXT, now=close_at)
-    ranks = list(Player.objects.filter(contest=contest).order_by("final_rank").values_list("pk", flat=True))
-    assert ranks == [r.player_id for r in contest_ranking(contest.pk)]
+    stored = Player.objects.filter(contest=contest).order_by("final_rank", "-score", "answer_time_ms", "pk")
+    assert list(stored.values_list("pk", "final_rank")) == [(r.player_id, r.rank) for r in contest_ranking(contest.pk)]
 
 
 def test_the_idle_timeout_is_configurable(world, settings):

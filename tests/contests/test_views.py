@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from django.conf import settings
+import segno
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -93,14 +93,31 @@ def test_no_page_of_a_running_contest_contains_its_key(client, world):
         assert "Vì vậy." not in body  # explanations come with the reveal only
 
 
-def test_the_host_screen_shows_the_pin_the_join_url_and_a_qr_code(client, world):
+def test_the_host_screen_shows_the_pin_the_join_url_and_a_qr_code(client, world, settings):
+    settings.PUBLIC_BASE_URL = "https://dvctt.example.edu.vn"
     contest = make_contest(world)
     client.force_login(world.teacher)
     body = client.get(reverse("contest_host", args=[contest.pk])).content.decode()
-    join_url = f"{settings.PUBLIC_BASE_URL}/contests/join/{contest.pin}/"
+    join_url = f"https://dvctt.example.edu.vn/contests/join/{contest.pin}/"
     assert contest.pin in body and join_url in body
     qr = client.get(reverse("contest_qr", args=[contest.pk]))
     assert qr["Content-Type"] == "image/svg+xml" and qr.content.startswith(b"<?xml")
+
+
+def test_without_a_public_base_url_the_join_link_uses_the_address_the_host_screen_was_opened_at(client, world, settings):
+    """`PORT=8401 make run`: the join URL and its QR code point at :8401, not a default port."""
+    settings.PUBLIC_BASE_URL = ""
+    contest = make_contest(world)
+    client.force_login(world.teacher)
+    body = client.get(reverse("contest_host", args=[contest.pk]), HTTP_HOST="127.0.0.1:8401").content.decode()
+    assert f"http://127.0.0.1:8401/contests/join/{contest.pin}/" in body
+    assert ":8000" not in body
+    qr = client.get(reverse("contest_qr", args=[contest.pk]), HTTP_HOST="127.0.0.1:8401").content
+    expected = io.BytesIO()
+    segno.make(f"http://127.0.0.1:8401/contests/join/{contest.pin}/", error="m").save(
+        expected, kind="svg", scale=8, border=2, title="Mã QR tham gia"
+    )
+    assert qr == expected.getvalue()
 
 
 def test_joining_by_pin_leads_to_the_player_page(client, world):

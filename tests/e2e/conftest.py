@@ -32,12 +32,12 @@ def _server_env(db_path: Path, port: int) -> dict:
         DJANGO_SETTINGS_MODULE="quizsite.settings",
         DATABASE_URL=f"sqlite:///{db_path}",
         DEBUG="1",
-        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOGIN_FAILURES_PER_IP="100000",
         VAR_DIR=str(db_path.parent),
     )
     env.pop("REDIS_URL", None)
+    env.pop("PUBLIC_BASE_URL", None)  # links derive from the request, as with `make run`
     return env
 
 

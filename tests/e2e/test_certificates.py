@@ -62,3 +62,37 @@ def test_demo_student_downloads_certificate_and_its_qr_verifies(page, new_page, 
     visitor.fill("input[name=code]", "-".join(code[i : i + 4] for i in range(0, len(code), 4)).lower())
     visitor.click("button:has-text('Tra cứu')")
     assert "Giấy chứng nhận hợp lệ" in visitor.locator(".verify-result").inner_text()
+
+
+SHARE_STUB = """
+window.__shared = [];
+if (window.__withShare) {
+  navigator.share = (data) => { window.__shared.push(data); return Promise.resolve(); };
+} else {
+  Object.defineProperty(navigator, "share", { value: undefined, configurable: true });
+  Object.defineProperty(navigator, "clipboard", { value: { writeText: (text) => {
+    window.__shared.push({ copied: text }); return Promise.resolve(); } }, configurable: true });
+}
+"""
+
+
+@pytest.mark.parametrize("share_sheet", [True, False])
+def test_a_certificate_is_shared_by_its_public_link_only(new_page, live_server_url, share_sheet):
+    """With a share sheet (phones) the verify link goes to it; without one it is copied. Never the name."""
+    server = live_server_url
+    server.manage("shell", "-c", ENSURE_CERTIFICATE)
+    page = new_page({"width": 360, "height": 640})
+    page.add_init_script(("window.__withShare = true;" if share_sheet else "") + SHARE_STUB)
+    login(page, server, "hs.demo")
+    page.goto(server.url + "/certificates/")
+    page.locator("[data-share]").first.click()
+    page.wait_for_function("window.__shared.length === 1")
+    [shared] = page.evaluate("window.__shared")
+    url = shared["url"] if share_sheet else shared["copied"]
+    assert url.startswith(f"{server.url}/verify/") and url.endswith("/")
+    if share_sheet:
+        assert shared["title"] == "Giấy chứng nhận DVCTT"
+    else:
+        assert "Đã chép liên kết" in page.locator("[data-share-status]").first.inner_text()
+    assert "Hằng" not in str(shared) and "Nguyễn" not in str(shared)
+    assert_accessible(page)

@@ -40,6 +40,33 @@ def test_student_home_panel(student_client, lesson):
     assert "Khóa học dịch vụ công trực tuyến" in body and "Học tiếp bài 1" in body
 
 
+def test_student_home_offers_to_continue_an_unfinished_practice_where_it_stopped(student_client, student, lesson):
+    assert "Em đang làm dở" not in student_client.get(reverse("student_home")).content.decode()
+    attempt = start(student_client, lesson)
+    student_client.post(answer_url(attempt), form_data(attempt, attempt.question_ids[0]))
+    body = student_client.get(reverse("student_home")).content.decode()
+    assert "Em đang làm dở" in body and "Tiếp tục" in body
+    assert reverse("attempt_detail", args=[attempt.pk]) in body
+    assert f"Bài 1: {lesson.title}" in body and "đã trả lời 1/10 câu" in body
+    for pk in attempt.question_ids[1:]:
+        student_client.post(answer_url(attempt), form_data(attempt, pk))
+    student_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    assert "Em đang làm dở" not in student_client.get(reverse("student_home")).content.decode()
+
+
+def test_a_teacher_can_run_the_lesson_as_a_live_contest(client, world, lesson):
+    client.force_login(world.teacher)
+    body = client.get(lesson.get_absolute_url()).content.decode()
+    link = f'{reverse("contest_create")}?quiz={lesson.practice_quiz.pk}'
+    assert link in body and "Tổ chức thi trực tiếp với bài này" in body
+    form = client.get(link).content.decode()
+    assert re.search(rf'<option value="{lesson.practice_quiz.pk}"[^>]*selected', form)
+
+
+def test_students_get_no_live_contest_shortcut(student_client, lesson):
+    assert "Tổ chức thi trực tiếp" not in student_client.get(lesson.get_absolute_url()).content.decode()
+
+
 def test_lesson_page(student_client, lesson):
     body = student_client.get(lesson.get_absolute_url()).content.decode()
     assert lesson.title in body and "Mục tiêu bài học" in body and "Ghi nhớ" in body

@@ -237,6 +237,8 @@ def test_public_results_follow_the_display_name_rule(client, world):
     assert "N. T. Hằng" in body
     assert f"một học sinh trường {world.school.name}" in body
     assert world.school.name in body
+    path = reverse("online_contests:results", args=[contest.pk])
+    assert f'data-share="http://testserver{path}"' in body and "share.js" in body
 
 
 def test_student_sees_own_result_after_publication(student_client, world):
@@ -307,3 +309,16 @@ def test_class_page_shows_how_many_of_the_class_took_part(client, world):
     client.force_login(world.other_teacher)
     body = client.get(reverse("classroom_detail", args=[world.other_classroom.pk])).content.decode()
     assert contest.name not in body
+
+
+def test_student_home_offers_to_continue_an_open_attempt_until_it_is_submitted(client, world):
+    contest = make_contest(world)
+    student = world.students[0]
+    client.force_login(student)
+    now = timezone.now()
+    attempt = services.attempt_start(contest=contest, student=student, now=now)
+    body = client.get(reverse("student_home")).content.decode()
+    assert "Em đang làm dở" in body and contest.name in body and attempt.get_absolute_url() in body
+    assert f"đã trả lời 0/{len(attempt.question_ids)} câu" in body
+    services.attempt_submit(attempt=attempt, now=now + timedelta(seconds=5))
+    assert "Em đang làm dở" not in client.get(reverse("student_home")).content.decode()

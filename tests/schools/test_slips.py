@@ -67,6 +67,14 @@ class TestImportSlips:
         rows = list(openpyxl.load_workbook(io.BytesIO(workbook.content)).active.iter_rows(values_only=True))
         assert rows[1][2:4] == (username, password)
 
+    def test_without_a_public_base_url_slips_name_the_address_the_teacher_used(self, client, world, settings):
+        settings.PUBLIC_BASE_URL = ""
+        client.defaults["HTTP_HOST"] = "127.0.0.1:8401"
+        client.force_login(world.teacher)
+        result = import_file(client, csdl_xlsx([("10A1", "6400001003", "Kiều Thị Ba")]))
+        pdf = client.post(reverse("roster_download"), {"payload": payload_of(result), "format": "pdf"})
+        assert "http://127.0.0.1:8401/accounts/login/" in pdf_text(pdf.content)[0]
+
     def test_slip_downloads_are_bound_to_the_user_and_a_known_format(self, client, world):
         client.force_login(world.teacher)
         payload = payload_of(import_file(client, csdl_xlsx([("10A1", "6400001002", "Kiều Văn Hai")])))

@@ -100,7 +100,13 @@ class Contest(models.Model):
 
     @property
     def question_count(self) -> int:
+        """Questions in the contest's snapshot of the quiz (all of them may not be asked)."""
         return len(self.questions)
+
+    @property
+    def asked_count(self) -> int:
+        """Questions shown so far: the host may end the contest before the last one (none from the lobby)."""
+        return max(self.question_index + 1, 0)
 
     @property
     def is_finished(self) -> bool:

@@ -137,7 +137,7 @@ def _difficulty(percent: int) -> str:
 
 
 def contest_question_stats(contest: Contest) -> list[QuestionStats]:
-    """Per question: answers, % of players correct, mean answer time, difficulty."""
+    """Per question asked: answers, % of players correct, mean answer time, difficulty."""
     players = contest.players.filter(kicked=False).count()
     rows = {
         row["question_index"]: row
@@ -150,7 +150,7 @@ def contest_question_stats(contest: Contest) -> list[QuestionStats]:
         )
     }
     stats = []
-    for index, question in enumerate(contest.questions):
+    for index, question in enumerate(contest.questions[: contest.asked_count]):
         row = rows.get(index, {"answered": 0, "correct": 0, "mean_time": None})
         percent = round(100 * row["correct"] / players) if players else 0
         stats.append(

@@ -142,6 +142,32 @@ def test_results_show_real_names_per_student_and_statistics_per_question(client,
     assert "10A1" in body and "% đúng" in body and "67%" in body
 
 
+def test_results_count_the_questions_asked_not_the_quiz(client, world):
+    """The host ended the contest after the first of its four questions: "1 câu hỏi", scores out of 1."""
+    contest = finished_contest(world)
+    assert (contest.question_count, contest.asked_count) == (4, 1)
+    client.force_login(world.teacher)
+    response = client.get(reverse("contest_results", args=[contest.pk]))
+    body = response.content.decode()
+    assert "· 1 câu hỏi" in body and "4 câu hỏi" not in body
+    assert re.findall(r'<td class="num">(\d+)/(\d+)</td>', body) == [("1", "1"), ("1", "1"), ("0", "1")]
+    assert [stat.index for stat in response.context["questions"]] == [0]
+    workbook = load_workbook(io.BytesIO(client.get(reverse("contest_export", args=[contest.pk, "xlsx"])).content))
+    assert workbook["Câu hỏi"].max_row == 2
+
+
+def test_a_contest_ended_in_its_lobby_asked_no_question(world):
+    from django.utils import timezone
+
+    from contests import services
+    from contests.engine import Event
+
+    contest = make_contest(world)
+    services.contest_transition(contest_id=contest.pk, event=Event.END, now=timezone.now())
+    contest.refresh_from_db()
+    assert contest.is_finished and contest.asked_count == 0
+
+
 def test_results_export_as_csv_and_xlsx(client, world):
     contest = finished_contest(world)
     client.force_login(world.teacher)

@@ -129,9 +129,11 @@ class Team(models.Model):
 class Player(models.Model):
     """One participant (or one lab device playing as a team).
 
-    `score` and `answer_time_ms` are running totals kept in the same
-    transaction as each answer, so the leaderboard is one indexed read; they
-    always equal a recomputation from the answers (a test checks it).
+    `score` and `answer_time_ms` are running totals, credited in the
+    transaction that reveals each question (not when the answer is stored, so
+    nothing before the reveal tells a right answer from a wrong one), so the
+    leaderboard is one indexed read; after each reveal they equal a
+    recomputation from the answers (a test checks it).
     `answer_time_ms` sums the times of correct answers.
     """
 

@@ -18,6 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from lessons.models import Question
 from lessons.services import CHOICE_KEYS, QUIZ_KINDS, QuestionData, question_data_errors
+from quizsite.text_encoding import decode_unicode
 
 LETTERS = CHOICE_KEYS.upper()
 HEADERS = ["Loại", "Câu hỏi", *[f"Lựa chọn {letter}" for letter in LETTERS], "Đáp án đúng", "Giải thích"]
@@ -83,9 +84,11 @@ def _read_rows(upload) -> list[list[str]]:
     content = upload.read()
     if name.endswith(".csv"):
         try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValueError(_("Tệp CSV phải được lưu với mã hóa UTF-8.")) from error
+            text = decode_unicode(content)
+        except UnicodeDecodeError:
+            text = None
+        if text is None:
+            raise ValueError(_("Tệp CSV phải được lưu với mã hóa UTF-8 (hoặc Unicode UTF-16)."))
         return [[_norm(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
     if name.endswith(".xlsx"):
         try:

@@ -36,6 +36,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from quizsite.text_encoding import decode_unicode, utf16_variant
 from schools.names import normalize_name
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -380,7 +381,7 @@ def _detect_format(data: bytes, filename: str) -> Literal["xlsx", "xls", "csv"]:
                 "chọn Lưu thành (Save As) → Excel Workbook (.xlsx), rồi tải tệp mới lên."
             )
         # Some school software saves tab- or comma-separated text under an Excel name.
-        if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if b"\x00" in data[:4096] and utf16_variant(data) is None:
             raise RosterFileError(
                 "Không đọc được tệp Excel; tệp có thể bị hỏng. Hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
             )
@@ -492,18 +493,13 @@ def _xls_sheets(data: bytes) -> Iterator[list[_Sheet]]:
 
 
 def _decode_csv(data: bytes) -> str:
-    """Text of a CSV in UTF-8 (BOM or not), UTF-16 (BOM) or Windows-1258; refuse TCVN3/VNI."""
+    """Text of a CSV in UTF-8 or UTF-16 (BOM or not, either byte order) or Windows-1258; refuse TCVN3/VNI."""
     try:
-        if data.startswith(codecs.BOM_UTF8):
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return data.decode("utf-16")
+        text = decode_unicode(data)
     except UnicodeDecodeError as error:
         raise RosterFileError("Tệp CSV bị lỗi mã hóa. Hãy lưu lại dưới dạng CSV UTF-8.") from error
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    if text is not None:
+        return text
     if _bytes_look_legacy(data):
         raise RosterFileError(LEGACY_ENCODING_MESSAGE)
     try:

@@ -18,6 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from lessons.models import Question
 from lessons.services import CHOICE_KEYS, QUIZ_KINDS, QuestionData, question_data_errors
+from quizsite.spreadsheets import csv_row, xlsx_row
 from quizsite.text_encoding import decode_unicode
 
 LETTERS = CHOICE_KEYS.upper()
@@ -141,9 +142,9 @@ def _rows(questions: Iterable[Question]) -> Iterable[list[str]]:
 def _workbook(rows: Iterable[list[str]]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Câu hỏi")
-    sheet.append(HEADERS)
+    sheet.append(xlsx_row(sheet, HEADERS))
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -156,8 +157,8 @@ def template_xlsx() -> bytes:
 def template_csv() -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    writer.writerows(EXAMPLES)
+    writer.writerow(csv_row(HEADERS))
+    writer.writerows(csv_row(row) for row in EXAMPLES)
     return "\ufeff" + buffer.getvalue()
 
 

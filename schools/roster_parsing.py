@@ -31,11 +31,11 @@ from typing import Literal
 
 import openpyxl
 import xlrd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from quizsite.spreadsheets import csv_row, xlsx_set
 from quizsite.text_encoding import decode_unicode, utf16_variant
 from schools.names import normalize_name
 
@@ -996,11 +996,7 @@ def _check_row(
 
 
 def _write_cell(worksheet, row: int, column: int, value: CellValue, *, as_text: bool = False) -> None:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = worksheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the file contained
+    cell = xlsx_set(worksheet, row, column, value)  # never a formula, whatever the file contained
     if isinstance(value, datetime | date):
         cell.number_format = "DD/MM/YYYY"
     if as_text:
@@ -1104,7 +1100,7 @@ def template_csv(*, today: date | None = None) -> bytes:
     """Our roster template as CSV in UTF-8 with a BOM, so Excel reads the diacritics."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_HEADERS)
+    writer.writerow(csv_row(TEMPLATE_HEADERS))
     for values in _template_rows(today or _today_in_vietnam()):
-        writer.writerow([f"{value:%d/%m/%Y}" if isinstance(value, date) else value for value in values])
+        writer.writerow(csv_row(f"{value:%d/%m/%Y}" if isinstance(value, date) else value for value in values))
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")

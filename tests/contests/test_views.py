@@ -183,10 +183,18 @@ def test_results_export_as_csv_and_xlsx(client, world):
     assert client.get(reverse("contest_export", args=[contest.pk, "pdf"])).status_code == 404
 
 
-def test_a_nickname_that_looks_like_a_formula_is_exported_as_text(world):
-    from contests.exports import _safe
+def test_a_nickname_that_looks_like_a_formula_is_exported_as_text(client, world):
+    """CSV: with the apostrophe Excel reads as "text"; XLSX: a string cell, the nickname unchanged."""
+    from contests.models import Player
 
-    assert _safe("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _safe("Cá Heo") == "Cá Heo" and _safe(5) == 5
+    contest = finished_contest(world)
+    Player.objects.filter(contest=contest, nickname="Biệt danh 0").update(nickname="=HYPERLINK(1)")
+    client.force_login(world.teacher)
+    text = b"".join(client.get(reverse("contest_export", args=[contest.pk, "csv"])).streaming_content).decode()
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
+    workbook = load_workbook(io.BytesIO(client.get(reverse("contest_export", args=[contest.pk, "xlsx"])).content))
+    cells = [c for row in workbook["Người chơi"].iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
+    assert len(cells) == 1 and cells[0].data_type == "s"
 
 
 def test_a_student_sees_their_own_past_contests(client, world):

@@ -8,7 +8,6 @@ already serialised, straight to them (`deliver`), and answers go through the
 process's group commit (`contests.group_commit`).
 """
 
-import json
 import time
 
 from channels.consumer import get_handler_name
@@ -20,14 +19,16 @@ from django.utils.translation import gettext_lazy
 
 from contests import broadcast, frames, group_commit, selectors, services, throttle, ticker
 from contests.engine import EngineError, Event
+from quizsite.ws_messages import MAX_MESSAGE_BYTES, BadMessage, parse_message
 
-MAX_MESSAGE_BYTES = 4096
 RATE_PER_SECOND = 10
 RATE_BURST = 20
 RATE_STRIKES = 20
 """Messages refused for rate before the connection is closed."""
 MAX_CHOICES = 20
 MAX_TEXT = 64
+MAX_INT = 2**31 - 1
+"""Integers in messages are ids, indexes and sequence numbers: larger ones are refused, not sent to the database."""
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
@@ -57,6 +58,8 @@ def _fields(content: dict, spec: dict[str, type]) -> dict | None:
     for name, kind in spec.items():
         value = content[name]
         if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+            return None
+        if kind is int and not -MAX_INT <= value <= MAX_INT:
             return None
     return content
 
@@ -106,17 +109,10 @@ class _ContestConsumer(AsyncJsonWebsocketConsumer):
             else:
                 await self.send_error("rate_limited")
             return
-        raw = text_data if text_data is not None else bytes_data
-        if len(raw.encode() if isinstance(raw, str) else raw) > MAX_MESSAGE_BYTES:
-            await self.send_error("too_large")
-            return
         try:
-            content = json.loads(raw)
-        except ValueError:
-            await self.send_error("bad_json")
-            return
-        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            await self.send_error("bad_message")
+            content = parse_message(text_data, bytes_data, max_bytes=MAX_MESSAGE_BYTES)
+        except BadMessage as error:
+            await self.send_error(error.code)
             return
         await self.receive_json(content)
 
@@ -281,7 +277,7 @@ class HostConsumer(_ContestConsumer):
 
     async def _transition(self, content, event: Event) -> None:
         seq = content.get("seq")
-        if set(content) - {"type", "seq"} or not (seq is None or type(seq) is int):
+        if set(content) - {"type", "seq"} or not (seq is None or type(seq) is int and 0 <= seq <= MAX_INT):
             await self.send_error("bad_fields")
             return
         await database_sync_to_async(services.contest_transition)(

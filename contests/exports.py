@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from contests import selectors
 from contests.models import Contest
+from quizsite.spreadsheets import csv_row, xlsx_row
 from schools.models import Enrollment
 from schools.privacy import Audience, display_name
 
@@ -63,20 +64,13 @@ def _values(row: ResultRow) -> list:
     return [row.rank, row.nickname, row.name, row.classroom, row.team, row.score, row.correct, row.answered, row.time_s]
 
 
-def _safe(value):
-    """Keep spreadsheet apps from running a nickname such as '=HYPERLINK(…)' as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def results_csv(contest: Contest, viewer) -> Iterator[str]:
     """CSV lines with a UTF-8 BOM so Excel shows Vietnamese."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"
     for line in [_header(), *(_values(row) for row in result_rows(contest, viewer))]:
-        writer.writerow([_safe(v) for v in line])
+        writer.writerow(csv_row(line))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -85,16 +79,16 @@ def results_csv(contest: Contest, viewer) -> Iterator[str]:
 def results_xlsx(contest: Contest, viewer) -> bytes:
     workbook = Workbook(write_only=True)
     players = workbook.create_sheet(_("Người chơi"))
-    players.append(_header())
+    players.append(xlsx_row(players, _header()))
     for row in result_rows(contest, viewer):
-        players.append([_safe(v) for v in _values(row)])
+        players.append(xlsx_row(players, _values(row)))
     questions = workbook.create_sheet(_("Câu hỏi"))
-    questions.append([_("Câu"), _("Nội dung"), _("Số trả lời"), _("Số đúng"), _("% đúng"),
-                      _("Thời gian trung bình (giây)"), _("Độ khó")])
+    questions.append(xlsx_row(questions, [_("Câu"), _("Nội dung"), _("Số trả lời"), _("Số đúng"), _("% đúng"),
+                                          _("Thời gian trung bình (giây)"), _("Độ khó")]))
     for stat in selectors.contest_question_stats(contest):
         mean = round(stat.mean_time_ms / 1000, 1) if stat.mean_time_ms is not None else None
-        questions.append([stat.index + 1, _safe(stat.text), stat.answered, stat.correct, stat.percent_correct,
-                          mean, stat.difficulty])
+        questions.append(xlsx_row(questions, [stat.index + 1, stat.text, stat.answered, stat.correct,
+                                              stat.percent_correct, mean, stat.difficulty]))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -102,7 +102,13 @@ class Contest(models.Model):
 
     @property
     def question_count(self) -> int:
+        """Questions in the contest's snapshot of the quiz (all of them may not be asked)."""
         return len(self.questions)
+
+    @property
+    def asked_count(self) -> int:
+        """Questions shown so far: the host may end the contest before the last one (none from the lobby)."""
+        return max(self.question_index + 1, 0)
 
     @property
     def is_finished(self) -> bool:
@@ -125,9 +131,11 @@ class Team(models.Model):
 class Player(models.Model):
     """One participant (or one lab device playing as a team).
 
-    `score` and `answer_time_ms` are running totals kept in the same
-    transaction as each answer, so the leaderboard is one indexed read; they
-    always equal a recomputation from the answers (a test checks it).
+    `score` and `answer_time_ms` are running totals, credited in the
+    transaction that reveals each question (not when the answer is stored, so
+    nothing before the reveal tells a right answer from a wrong one), so the
+    leaderboard is one indexed read; after each reveal they equal a
+    recomputation from the answers (a test checks it).
     `answer_time_ms` sums the times of correct answers.
     """
 

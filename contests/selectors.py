@@ -147,7 +147,7 @@ def _difficulty(percent: int) -> str:
 
 
 def contest_question_stats(contest: Contest) -> list[QuestionStats]:
-    """Per question: answers, % of players correct, mean answer time, difficulty."""
+    """Per question asked: answers, % of players correct, mean answer time, difficulty."""
     players = contest.players.filter(kicked=False).count()
     rows = {
         row["question_index"]: row
@@ -160,7 +160,7 @@ def contest_question_stats(contest: Contest) -> list[QuestionStats]:
         )
     }
     stats = []
-    for index, question in enumerate(contest.questions):
+    for index, question in enumerate(contest.questions[: contest.asked_count]):
         row = rows.get(index, {"answered": 0, "correct": 0, "mean_time": None})
         percent = round(100 * row["correct"] / players) if players else 0
         stats.append(

@@ -221,6 +221,22 @@ def _publish_phase(contest: Contest, now: datetime) -> None:
         transaction.on_commit(partial(broadcast.publish, contest.pk, host, audience=Audience.HOST))
 
 
+def _credit_question(contest: Contest, index: int) -> None:
+    """Add the points of the answers to question ``index`` to their players' totals, in one statement.
+
+    Called once, when the question is revealed (or the contest ends while it is open):
+    until then every player's total is the one of the last reveal, so nothing a player
+    or the projector receives before the reveal differs between right and wrong answers.
+    Each player has at most one answer per question, so the subquery finds exactly it.
+    """
+    scored = Answer.objects.filter(player__contest_id=contest.pk, question_index=index, points__gt=0)
+    own = Answer.objects.filter(player=OuterRef("pk"), question_index=index)
+    Player.objects.filter(pk__in=scored.values("player_id")).update(
+        score=F("score") + Subquery(own.values("points")),
+        answer_time_ms=F("answer_time_ms") + Subquery(own.values("elapsed_ms")),
+    )
+
+
 def _apply(contest: Contest, event: Event, now: datetime) -> Contest:
     """Run `event` through the engine and store the result if nobody changed the contest meanwhile."""
     before = contest_state(contest)
@@ -235,6 +251,9 @@ def _apply(contest: Contest, event: Event, now: datetime) -> Contest:
         raise _refuse("stale")
     for name, value in fields.items():
         setattr(contest, name, value)
+    question_was_open = Phase.QUESTION in (before.phase, before.paused_phase)
+    if question_was_open and after.phase in (Phase.REVEAL, Phase.FINISHED):
+        _credit_question(contest, before.question_index)
     if after.phase == Phase.FINISHED:
         _finish_ranks(contest)
     _publish_phase(contest, now)
@@ -522,28 +541,13 @@ def _insert_answers(answers: list[Answer]) -> list[Answer | engine.InvalidAnswer
     return stored
 
 
-def _add_points(answers: list[Answer]) -> None:
-    """Add the stored answers' points to their players' totals, in one statement per question.
-
-    Each player has at most one answer per question, so the subquery finds
-    exactly the answer just stored (a CASE per player, as bulk_update builds,
-    cost most of a 500-answer batch).
-    """
-    for index in {a.question_index for a in answers}:
-        scored = [a.player_id for a in answers if a.question_index == index and a.points]
-        own = Answer.objects.filter(player=OuterRef("pk"), question_index=index)
-        Player.objects.filter(pk__in=scored).update(
-            score=F("score") + Subquery(own.values("points")),
-            answer_time_ms=F("answer_time_ms") + Subquery(own.values("elapsed_ms")),
-        )
-
-
 def answers_submit(*, contest_id: int, submissions: Sequence[Submission]) -> list[AnswerReceipt | EngineError]:
     """Record a batch of answers to one contest in one transaction (a group commit).
 
     Returns one outcome per submission, in order: a receipt, or the EngineError
     refusing it. Returns only after the commit, so every receipt stands for a
-    stored answer. Then call `question_settle` (the answer count for the host).
+    stored answer. Then call `question_settle` (the answer count for the host). Points
+    reach the players' totals at the reveal (`_credit_question`).
     """
     with transaction.atomic():
         contest = _hold_open_question(contest_id)
@@ -569,8 +573,6 @@ def answers_submit(*, contest_id: int, submissions: Sequence[Submission]) -> lis
                 judged.append(error)
         inserted = iter(_insert_answers([a for a in judged if isinstance(a, Answer)]))
         outcomes = [next(inserted) if isinstance(a, Answer) else a for a in judged]
-        stored = [a for a in outcomes if isinstance(a, Answer)]
-        _add_points(stored)
     return [AnswerReceipt(index=a.question_index, late=a.late) if isinstance(a, Answer) else a for a in outcomes]
 
 

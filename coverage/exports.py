@@ -2,8 +2,8 @@
 
 A class or school export has one row per enrolled student (their teachers and
 school admins may see names); a province export has one row per class and no
-student names. Every text cell that a spreadsheet could read as a formula
-(starting with =, +, -, @, tab or carriage return) is prefixed with a quote.
+student names. Cells go through ``quizsite.spreadsheets``: text is never read
+as a formula (an apostrophe in CSV, a string-typed cell in XLSX).
 """
 
 import csv
@@ -13,14 +13,12 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from coverage import selectors
 from coverage.selectors import Indicators, Scope
+from quizsite.spreadsheets import csv_row, xlsx_row
 from schools.models import Classroom
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 STUDENT_HEADERS = [
     "STT", "Họ và tên", "Mã học sinh", "Lớp", "Số lần luyện tập", "Bài hoàn thành trực tuyến",
@@ -32,13 +30,6 @@ CLASS_HEADERS = [
     "Phổ cập trong kỳ", "Số lượt bài đã hoàn thành", "Điểm luyện tập trung bình (%)", "Người thân được hướng dẫn",
     "Tham gia cuộc thi trong năm học",
 ]
-
-
-def safe_cell(value):
-    """Neutralise text a spreadsheet would evaluate (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def student_rows(scope: Scope, *, date_from: date, date_to: date) -> Iterator[list]:
@@ -88,7 +79,7 @@ def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(headers)
     for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
+        yield writer.writerow(csv_row(row))
 
 
 def xlsx_file(headers: list[str], rows: Iterable[list], title: str):
@@ -96,15 +87,9 @@ def xlsx_file(headers: list[str], rows: Iterable[list], title: str):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet.append(xlsx_row(sheet, headers, font=Font(bold=True)))
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append(xlsx_row(sheet, row))
     handle = tempfile.TemporaryFile()
     workbook.save(handle)
     handle.seek(0)

@@ -20,6 +20,7 @@ from coverage.selectors import Indicators, Scope, TargetView
 from evidence import rules as evidence_rules
 from evidence import selectors as evidence_selectors
 from evidence.selectors import Gain
+from quizsite.spreadsheets import xlsx_row
 from schools.models import Classroom, Province, School, SchoolYear
 
 FONT = "Times New Roman"
@@ -324,14 +325,14 @@ def _annex_values(figures: Indicators) -> list:
 def _annex_sheet(workbook: Workbook, title: str, group_header: str, rows: list[tuple[str, Indicators]]):
     sheet = workbook.create_sheet(title=title[:31])
     bold = Font(bold=True)
-    sheet.append([group_header if h is None else h for h in ANNEX_HEADERS])
+    sheet.append(xlsx_row(sheet, [group_header if h is None else h for h in ANNEX_HEADERS]))
     for cell in sheet[1]:
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.fill = PatternFill("solid", fgColor="DDE5F0")
     for index, (label, figures) in enumerate(rows, start=1):
-        sheet.append([index, label, *_annex_values(figures)])
-    sheet.append([None, "Tổng cộng", *_annex_values(sum((f for _l, f in rows), Indicators()))])
+        sheet.append(xlsx_row(sheet, [index, label, *_annex_values(figures)]))
+    sheet.append(xlsx_row(sheet, [None, "Tổng cộng", *_annex_values(sum((f for _l, f in rows), Indicators()))]))
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     sheet.freeze_panes = "A2"

@@ -3,7 +3,7 @@
 Each function validates its input and runs in one transaction.
 """
 
-from datetime import date, datetime, time
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +15,7 @@ from certificates.services import certificate_issue_on_training
 from coverage import rollover
 from coverage.models import ExportLog, GuidedPerson, Target, TrainingSession
 from lessons import services as lessons_services
+from lessons import training
 from lessons.models import CourseCompletion, Lesson, LessonCompletion
 from schools.models import Classroom, Enrollment, Province, School, SchoolYear, User
 
@@ -38,7 +39,7 @@ def training_session_record(
         classroom=classroom, lesson=lesson, held_on=held_on, recorded_by=recorded_by
     )
     session.attendees.set(attendees)
-    completed_at = timezone.make_aware(datetime.combine(held_on, time(12)))
+    completed_at = training.session_moment(held_on, timezone.get_current_timezone())
     for attendee in attendees:
         completion = lessons_services.lesson_complete(
             student=attendee, lesson=lesson, method=LessonCompletion.Method.IN_PERSON, recorded_by=recorded_by,

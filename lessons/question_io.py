@@ -18,7 +18,16 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from lessons.models import Question
 from lessons.services import CHOICE_KEYS, QUIZ_KINDS, QuestionData, question_data_errors
-from quizsite.spreadsheets import MAX_UNZIPPED_BYTES, CellBudget, TooManyCells, unzipped_bytes, xlsx_rows
+from quizsite.spreadsheets import (
+    MAX_UNZIPPED_BYTES,
+    CellBudget,
+    TooManyCells,
+    csv_row,
+    unzipped_bytes,
+    xlsx_row,
+    xlsx_rows,
+)
+from quizsite.text_encoding import decode_unicode
 
 LETTERS = CHOICE_KEYS.upper()
 HEADERS = ["Loại", "Câu hỏi", *[f"Lựa chọn {letter}" for letter in LETTERS], "Đáp án đúng", "Giải thích"]
@@ -91,9 +100,11 @@ def _read_rows(upload) -> list[list[str]]:
     try:
         if name.endswith(".csv"):
             try:
-                text = content.decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                raise ValueError(_("Tệp CSV phải được lưu với mã hóa UTF-8.")) from error
+                text = decode_unicode(content)
+            except UnicodeDecodeError:
+                text = None
+            if text is None:
+                raise ValueError(_("Tệp CSV phải được lưu với mã hóa UTF-8 (hoặc Unicode UTF-16)."))
             return [_charged(row[: len(HEADERS)], budget) for row in csv.reader(io.StringIO(text))]
         if name.endswith(".xlsx"):
             return _xlsx_rows(content, budget)
@@ -168,9 +179,9 @@ def _rows(questions: Iterable[Question]) -> Iterable[list[str]]:
 def _workbook(rows: Iterable[list[str]]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Câu hỏi")
-    sheet.append(HEADERS)
+    sheet.append(xlsx_row(sheet, HEADERS))
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -183,8 +194,8 @@ def template_xlsx() -> bytes:
 def template_csv() -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    writer.writerows(EXAMPLES)
+    writer.writerow(csv_row(HEADERS))
+    writer.writerows(csv_row(row) for row in EXAMPLES)
     return "\ufeff" + buffer.getvalue()
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coverage import summaries
-from lessons import grading, sim_base, sim_procedure, sim_tracking, simulations
+from lessons import grading, sim_base, sim_procedure, sim_tracking, simulations, training
 from lessons.content import CourseSpec, CurriculumError, Problem, read_curriculum
 from lessons.keys import answer_key, question_answer_key
 from lessons.models import (
@@ -187,9 +187,11 @@ def lesson_complete(
 ) -> LessonCompletionResult:
     """Record that ``student`` completed ``lesson`` (online or in person); keep the best percent.
 
-    The first completion's method and time stand; a later one only raises
-    ``best_percent``. When every required, active lesson of the course is then
-    complete, the student becomes trained (a ``CourseCompletion``, created once).
+    The completion holds the lesson's first done moment (``lessons.training``): a
+    back-dated record earlier than the stored one moves it earlier, with its method
+    and recorder; a later one only raises ``best_percent``. When every required,
+    active lesson of the course is then complete, the student becomes trained (a
+    ``CourseCompletion``, created once, at the latest first done moment).
     """
     if method not in LessonCompletion.Method.values:
         raise ValidationError(_("Cách hoàn thành bài học không hợp lệ."))
@@ -210,28 +212,46 @@ def lesson_complete(
             created = False
     if created:
         summaries.summary_lesson_completed(student=student, at=at)
-    if not created and percent > completion.best_percent:
-        completion.best_percent = percent
-        completion.save(update_fields=["best_percent"])
-    course_completion, just_trained = _course_complete_if_trained(student=student, course=lesson.course, at=at)
-    if just_trained:
-        summaries.summary_trained(student=student, at=course_completion.trained_at)
+    else:
+        changed = []
+        if percent > completion.best_percent:
+            completion.best_percent = percent
+            changed.append("best_percent")
+        if at < completion.completed_at:
+            completion.completed_at, completion.method, completion.recorded_by = at, method, recorded_by
+            changed += ["completed_at", "method", "recorded_by"]
+        if changed:
+            completion.save(update_fields=changed)
+        if "completed_at" in changed:
+            summaries.summary_lesson_moved_earlier(student=student, at=at)
+    course_completion, just_trained = _course_complete_if_trained(student=student, course=lesson.course)
     return LessonCompletionResult(completion, created, just_trained, course_completion)
 
 
-def _course_complete_if_trained(*, student: User, course: Course, at: datetime) -> tuple[CourseCompletion | None, bool]:
-    existing = CourseCompletion.objects.filter(student=student, course=course).first()
+def _course_complete_if_trained(*, student: User, course: Course) -> tuple[CourseCompletion | None, bool]:
+    """Create, or move earlier, the student's course completion by ``lessons.training``'s rule."""
+    required = list(course.lessons.filter(required=True, is_active=True).values_list("pk", flat=True))
+    first_done_at = dict(
+        LessonCompletion.objects.filter(student=student, lesson_id__in=required).values_list("lesson_id", "completed_at")
+    )
+    existing = CourseCompletion.objects.select_for_update().filter(student=student, course=course).first()
     if existing:
+        kept = training.trained_moment_kept(stored=existing.trained_at, first_done_at=first_done_at, required=required)
+        if kept < existing.trained_at:
+            existing.trained_at = kept
+            existing.save(update_fields=["trained_at"])
+            summaries.summary_trained(student=student, at=kept)
         return existing, False
-    required = course.lessons.filter(required=True, is_active=True)
-    done = LessonCompletion.objects.filter(student=student, lesson__in=required).count()
-    if done < required.count():
+    moment = training.trained_moment(first_done_at, required)
+    if moment is None:
         return None, False
     try:
         with transaction.atomic():
-            return CourseCompletion.objects.create(student=student, course=course, trained_at=at), True
+            course_completion = CourseCompletion.objects.create(student=student, course=course, trained_at=moment)
     except IntegrityError:
         return CourseCompletion.objects.get(student=student, course=course), False
+    summaries.summary_trained(student=student, at=moment)
+    return course_completion, True
 
 
 # Practice ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Result exports: full results (CSV streamed, XLSX), the prize list for the decision, per-school summaries.
 
-Every text cell goes through ``cell`` so a value starting with = + - @ (or a
-tab/carriage return) is never read as a formula by a spreadsheet.
+Every cell goes through ``quizsite.spreadsheets``: text is never read as a
+formula (an apostrophe in CSV, a string-typed cell in XLSX).
 """
 
 import csv
@@ -12,24 +12,14 @@ from datetime import timedelta
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from online_contests.selectors import SchoolParticipation, Standing
+from quizsite.spreadsheets import csv_row, xlsx_row
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def cell(value):
-    """Neutralise a text cell that a spreadsheet would run as a formula (lazy texts become plain text)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def duration_text(value: timedelta | None) -> str:
@@ -75,7 +65,7 @@ def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Stre
     def lines():
         yield "\ufeff" + writer.writerow([str(title) for title in header])
         for row in rows:
-            yield writer.writerow([cell(value) for value in row])
+            yield writer.writerow(csv_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -88,9 +78,9 @@ def xlsx_response(filename: str, sheets: Iterable[tuple[str, list[list], Iterabl
     for title, heading, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
         for line in heading:
-            sheet.append([cell(value) for value in line])
+            sheet.append(xlsx_row(sheet, line))
         for row in rows:
-            sheet.append([cell(value) for value in row])
+            sheet.append(xlsx_row(sheet, row))
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     workbook.save(spool)
     spool.seek(0)

@@ -1,4 +1,6 @@
-"""Reading uploaded spreadsheets with bounded work, shared by every import (rosters, question banks).
+"""Spreadsheets in and out: uploads read with bounded work, exports that never write a formula.
+
+Reading, shared by every import (rosters, question banks):
 
 openpyxl's read-only mode still converts every cell of a row (shared string,
 number, style) before the caller can drop it: a sheet formatted out to
@@ -6,12 +8,23 @@ thousands of columns costs minutes of CPU although only a handful of columns
 matter. Here a row is read only up to the last column the importer needs, the
 cells beyond it are skipped unconverted, and every cell read is charged to a
 `CellBudget` that refuses the file past a limit with a Vietnamese message.
+
+Writing, shared by every export (CSV or XLSX): text stays text, never a formula.
+
+CSV has no cell types, so text a spreadsheet would evaluate (starting with ``=``,
+``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe, which
+Excel and LibreOffice read as "this is text". XLSX has types: such text is
+written as a string-typed cell, unchanged (an apostrophe there would be part of
+the text: a student named "'=1+2 Hoàng"). Characters XML cannot hold are dropped.
 """
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
+from django.utils.functional import Promise
+from openpyxl.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -117,3 +130,49 @@ def xlsx_rows(worksheet, *, budget: CellBudget, max_col: int | None = None) -> I
                     row[cell["column"] - 1] = ReadOnlyCell(worksheet, **cell)
             yield row
 
+
+# Writing ------------------------------------------------------------------------
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Promise) else value
+
+
+def csv_value(value):
+    """A CSV field: text a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    value = _plain(value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Iterable) -> list:
+    return [csv_value(value) for value in values]
+
+
+def xlsx_value(sheet, value, *, font=None):
+    """An XLSX cell for ``sheet``'s ``append``: text as a string-typed cell, unchanged; other values as they are."""
+    value = _plain(value)
+    if not isinstance(value, str) and font is None:
+        return value
+    cell = Cell(sheet, row=1, column=1, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would store "=…" as a formula
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def xlsx_row(sheet, values: Iterable, *, font=None) -> list:
+    return [xlsx_value(sheet, value, font=font) for value in values]
+
+
+def xlsx_set(sheet, row: int, column: int, value) -> Cell:
+    """Write one cell of a (not write-only) sheet in place, text as a string-typed cell."""
+    value = _plain(value)
+    cell = sheet.cell(row=row, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str)
+                      else value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell

@@ -31,12 +31,12 @@ from typing import Literal
 
 import openpyxl
 import xlrd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from quizsite.spreadsheets import MAX_UNZIPPED_BYTES, CellBudget, TooManyCells, xlsx_rows
+from quizsite.spreadsheets import MAX_UNZIPPED_BYTES, CellBudget, TooManyCells, csv_row, xlsx_rows, xlsx_set
+from quizsite.text_encoding import decode_unicode, utf16_variant
 from schools.names import normalize_name
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -386,7 +386,7 @@ def _detect_format(data: bytes, filename: str) -> Literal["xlsx", "xls", "csv"]:
                 "chọn Lưu thành (Save As) → Excel Workbook (.xlsx), rồi tải tệp mới lên."
             )
         # Some school software saves tab- or comma-separated text under an Excel name.
-        if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if b"\x00" in data[:4096] and utf16_variant(data) is None:
             raise RosterFileError(
                 "Không đọc được tệp Excel; tệp có thể bị hỏng. Hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
             )
@@ -519,18 +519,13 @@ def _xls_sheets(data: bytes, budget: CellBudget) -> Iterator[list[_Sheet]]:
 
 
 def _decode_csv(data: bytes) -> str:
-    """Text of a CSV in UTF-8 (BOM or not), UTF-16 (BOM) or Windows-1258; refuse TCVN3/VNI."""
+    """Text of a CSV in UTF-8 or UTF-16 (BOM or not, either byte order) or Windows-1258; refuse TCVN3/VNI."""
     try:
-        if data.startswith(codecs.BOM_UTF8):
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return data.decode("utf-16")
+        text = decode_unicode(data)
     except UnicodeDecodeError as error:
         raise RosterFileError("Tệp CSV bị lỗi mã hóa. Hãy lưu lại dưới dạng CSV UTF-8.") from error
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    if text is not None:
+        return text
     if _bytes_look_legacy(data):
         raise RosterFileError(LEGACY_ENCODING_MESSAGE)
     try:
@@ -1055,11 +1050,7 @@ def _check_row(
 
 
 def _write_cell(worksheet, row: int, column: int, value: CellValue, *, as_text: bool = False) -> None:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = worksheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the file contained
+    cell = xlsx_set(worksheet, row, column, value)  # never a formula, whatever the file contained
     if isinstance(value, datetime | date):
         cell.number_format = "DD/MM/YYYY"
     if as_text:
@@ -1159,7 +1150,7 @@ def template_csv(*, today: date | None = None) -> bytes:
     """Our roster template as CSV in UTF-8 with a BOM, so Excel reads the diacritics."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_HEADERS)
+    writer.writerow(csv_row(TEMPLATE_HEADERS))
     for values in _template_rows(today or _today_in_vietnam()):
-        writer.writerow([f"{value:%d/%m/%Y}" if isinstance(value, date) else value for value in values])
+        writer.writerow(csv_row(f"{value:%d/%m/%Y}" if isinstance(value, date) else value for value in values))
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from reportlab.lib.colors import Color, black
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -25,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from certificates.pdf import BOLD, ITALIC, REGULAR, fit_size, nfc, register_fonts, render_lock
+from quizsite.spreadsheets import xlsx_row
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 1.0 * cm
@@ -56,14 +55,6 @@ class Slip:
 # --- XLSX -----------------------------------------------------------------------------------------
 
 
-def _text_cell(worksheet, value: str, *, bold: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(worksheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"  # a name starting with "=" stays text, never a formula
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 def slips_xlsx(slips: Sequence[Slip], *, login_url: str) -> bytes:
     """One row per student: class, name, username, temporary password, where to log in."""
     workbook = Workbook(write_only=True)
@@ -71,10 +62,9 @@ def slips_xlsx(slips: Sequence[Slip], *, login_url: str) -> bytes:
     for letter, width in zip("ABCDE", (12, 30, 20, 18, 40), strict=True):
         worksheet.column_dimensions[letter].width = width
     worksheet.freeze_panes = "A2"
-    worksheet.append([_text_cell(worksheet, header, bold=True) for header in SLIP_HEADERS])
+    worksheet.append(xlsx_row(worksheet, SLIP_HEADERS, font=Font(bold=True)))
     for slip in slips:
-        values = (slip.class_name, slip.full_name, slip.username, slip.password, login_url)
-        worksheet.append([_text_cell(worksheet, value) for value in values])
+        worksheet.append(xlsx_row(worksheet, (slip.class_name, slip.full_name, slip.username, slip.password, login_url)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -141,7 +141,7 @@ async def test_resume_keeps_the_player_score_and_answered_flag(world, contest):
     state = await again.receive_json_from()
     assert state["phase"] == "question" and state["answered"] is True
     assert state["question"]["index"] == 0 and state["deadline"] > state["server_time"]
-    assert state["player"]["score"] > 0
+    assert state["player"]["score"] == 0  # the score of the last reveal: none yet
     await send_error_expected(again, {"type": "answer", "index": 0, "choices": correct_choices(contest, 0)},
                               "already_answered")
     for socket in (again, other, host):

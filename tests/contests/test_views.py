@@ -159,6 +159,32 @@ def test_results_show_real_names_per_student_and_statistics_per_question(client,
     assert "10A1" in body and "% đúng" in body and "67%" in body
 
 
+def test_results_count_the_questions_asked_not_the_quiz(client, world):
+    """The host ended the contest after the first of its four questions: "1 câu hỏi", scores out of 1."""
+    contest = finished_contest(world)
+    assert (contest.question_count, contest.asked_count) == (4, 1)
+    client.force_login(world.teacher)
+    response = client.get(reverse("contest_results", args=[contest.pk]))
+    body = response.content.decode()
+    assert "· 1 câu hỏi" in body and "4 câu hỏi" not in body
+    assert re.findall(r'<td class="num">(\d+)/(\d+)</td>', body) == [("1", "1"), ("1", "1"), ("0", "1")]
+    assert [stat.index for stat in response.context["questions"]] == [0]
+    workbook = load_workbook(io.BytesIO(client.get(reverse("contest_export", args=[contest.pk, "xlsx"])).content))
+    assert workbook["Câu hỏi"].max_row == 2
+
+
+def test_a_contest_ended_in_its_lobby_asked_no_question(world):
+    from django.utils import timezone
+
+    from contests import services
+    from contests.engine import Event
+
+    contest = make_contest(world)
+    services.contest_transition(contest_id=contest.pk, event=Event.END, now=timezone.now())
+    contest.refresh_from_db()
+    assert contest.is_finished and contest.asked_count == 0
+
+
 def test_results_export_as_csv_and_xlsx(client, world):
     contest = finished_contest(world)
     client.force_login(world.teacher)
@@ -174,10 +200,18 @@ def test_results_export_as_csv_and_xlsx(client, world):
     assert client.get(reverse("contest_export", args=[contest.pk, "pdf"])).status_code == 404
 
 
-def test_a_nickname_that_looks_like_a_formula_is_exported_as_text(world):
-    from contests.exports import _safe
+def test_a_nickname_that_looks_like_a_formula_is_exported_as_text(client, world):
+    """CSV: with the apostrophe Excel reads as "text"; XLSX: a string cell, the nickname unchanged."""
+    from contests.models import Player
 
-    assert _safe("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _safe("Cá Heo") == "Cá Heo" and _safe(5) == 5
+    contest = finished_contest(world)
+    Player.objects.filter(contest=contest, nickname="Biệt danh 0").update(nickname="=HYPERLINK(1)")
+    client.force_login(world.teacher)
+    text = b"".join(client.get(reverse("contest_export", args=[contest.pk, "csv"])).streaming_content).decode()
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
+    workbook = load_workbook(io.BytesIO(client.get(reverse("contest_export", args=[contest.pk, "xlsx"])).content))
+    cells = [c for row in workbook["Người chơi"].iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
+    assert len(cells) == 1 and cells[0].data_type == "s"
 
 
 def test_a_student_sees_their_own_past_contests(client, world):

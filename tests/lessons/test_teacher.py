@@ -127,9 +127,27 @@ def test_import_template_then_export_roundtrip(teacher_client, world):
     assert [["" if v is None else v for v in row] for row in rows[1:]] == question_io.EXAMPLES
 
 
-def test_import_csv(teacher_client, world):
+def test_export_keeps_formula_like_text_as_text(teacher_client, world):
+    """A question or choice starting with "=" is a string cell in the XLSX, unchanged, and imports back the same."""
+    quiz = services.quiz_create(owner=world.teacher, school=world.school, title="Công thức")
+    services.question_create(quiz=quiz, data=services.QuestionData(
+        "single", "=1+1 bằng mấy?", "-Vì cộng.", [("=2", True), ("@3", False)]))
+    exported = teacher_client.get(reverse("quiz_export", args=[quiz.pk])).content
+    sheet = load_workbook(io.BytesIO(exported)).active
+    cells = {cell.value: cell.data_type for cell in sheet[2] if cell.value}
+    assert cells == {"Một lựa chọn": "s", "=1+1 bằng mấy?": "s", "=2": "s", "@3": "s", "A": "s", "-Vì cộng.": "s"}
+    again = services.quiz_create(owner=world.teacher, school=world.school, title="Nhập lại")
+    upload = SimpleUploadedFile("lai.xlsx", exported)
+    assert teacher_client.post(reverse("quiz_import", args=[again.pk]), {"file": upload}).status_code == 302
+    question = again.questions.get()
+    assert question.text == "=1+1 bằng mấy?" and [c.text for c in question.choices.order_by("position")] == ["=2", "@3"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-le", "utf-16-be"])
+def test_import_csv(teacher_client, world, encoding):
+    """UTF-8, or UTF-16 as Excel's "Unicode Text" saves it (with or without a BOM)."""
     quiz = services.quiz_create(owner=world.teacher, school=world.school, title="CSV")
-    upload = SimpleUploadedFile("mau.csv", question_io.template_csv().encode("utf-8"))
+    upload = SimpleUploadedFile("mau.csv", question_io.template_csv().removeprefix("\ufeff").encode(encoding))
     assert teacher_client.post(reverse("quiz_import", args=[quiz.pk]), {"file": upload}).status_code == 302
     assert quiz.questions.count() == len(question_io.EXAMPLES)
 
@@ -159,7 +177,7 @@ def test_import_errors_per_row_and_nothing_saved(teacher_client, world):
         (SimpleUploadedFile("x.txt", b"hello"), "Chỉ nhận tệp"),
         (SimpleUploadedFile("x.xlsx", b"not a zip"), "Không đọc được tệp Excel"),
         (SimpleUploadedFile("x.csv", "Sai,tiêu đề\n".encode()), "Dòng tiêu đề"),
-        (SimpleUploadedFile("x.csv", "Loại,Câu hỏi\n".encode("utf-16")), "UTF-8"),
+        (SimpleUploadedFile("x.csv", "Loai,Cau hoi,Đáp\n".encode("cp1258")), "UTF-8"),
     ],
 )
 def test_bad_files_are_refused(teacher_client, world, upload, message):

@@ -269,7 +269,8 @@ def test_results_and_prize_xlsx(client, world):
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[1][2] == "Họ và tên" and len(rows) == 5
-    assert "'@Lê Văn Công" in [row[2] for row in rows]
+    names = {row[2].value: row[2].data_type for row in book.worksheets[0].iter_rows()}
+    assert names["@Lê Văn Công"] == "s" and "'@Lê Văn Công" not in names  # a text cell, the name unchanged
     response = client.get(reverse("online_contests:prizes_xlsx", args=[contest.pk]))
     prizes = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].iter_rows(values_only=True))
     assert prizes[1][0] == "DANH SÁCH HỌC SINH ĐẠT GIẢI"

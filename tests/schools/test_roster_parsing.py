@@ -419,8 +419,13 @@ NAMES_CSV = csv_text(
         to_cp1258(NAMES_CSV),
         NAMES_CSV.replace(",", ";").encode("utf-8"),
         NAMES_CSV.replace(",", "\t").encode("utf-16"),
+        NAMES_CSV.encode("utf-16-le"),
+        NAMES_CSV.encode("utf-16-be"),
+        codecs.BOM_UTF16_BE + NAMES_CSV.encode("utf-16-be"),
+        NAMES_CSV.replace(",", "\t").encode("utf-16-le"),
     ],
-    ids=["utf-8", "utf-8-bom", "utf-16", "cp1258", "semicolons", "utf-16-tabs"],
+    ids=["utf-8", "utf-8-bom", "utf-16", "cp1258", "semicolons", "utf-16-tabs", "utf-16-le-no-bom",
+         "utf-16-be-no-bom", "utf-16-be-bom", "utf-16-le-tabs-no-bom"],
 )
 def test_csv_encodings_and_delimiters_are_accepted(data):
     parsed = parse_roster(data, "ds.csv", today=TODAY)
@@ -431,6 +436,12 @@ def test_csv_encodings_and_delimiters_are_accepted(data):
         "Lê Hoà Khoá Doãn Tiên Quân",
     ]
     assert [row.key for row in parsed.rows] == ["001", "002", "003"]
+
+
+def test_a_utf16_file_named_xlsx_is_read_as_text_not_refused_as_damaged():
+    """Some school software saves tab-separated UTF-16 without a BOM under an Excel name."""
+    parsed = parse_roster(NAMES_CSV.replace(",", "\t").encode("utf-16-le"), "ds.xlsx", today=TODAY)
+    assert parsed.errors == [] and len(parsed.rows) == 3
 
 
 def test_cp1258_fixture_really_uses_combining_marks():

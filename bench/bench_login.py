@@ -5,7 +5,7 @@
     .venv/bin/python bench/bench_login.py --http daphne
 
 Servers (``--http``): docs/deployment.md serves pages, the login page
-included, from gunicorn (sync workers, two per core, ``--preload``); daphne
+included, from gunicorn (sync workers, two per core); daphne
 (one process) is the ``make run`` shape. The first storm hits the server as
 soon as it answers, as a class does right after a restart. Each student GETs
 the login page (CSRF cookie), then POSTs the form; Argon2id with OWASP's
@@ -101,7 +101,7 @@ def _hash_cost() -> float:
 
 def _server_command(http: str, port: int, workers: int) -> list[str]:
     if http == "gunicorn":
-        return [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--preload",
+        return [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers),
                 "--timeout", "120", "quizsite.wsgi:application"]
     return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"]
 
@@ -144,7 +144,7 @@ def main() -> None:
             stop(server)
         load_after = load_averages()
     database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
-    shape = (f"gunicorn, {args.workers} sync workers with `--preload` (`quizsite.wsgi`, as docs/deployment.md serves "
+    shape = (f"gunicorn, {args.workers} sync workers (`quizsite.wsgi`, as docs/deployment.md serves "
              "pages)" if args.http == "gunicorn" else "one daphne process (`quizsite.asgi`)")
     body = (
         f"Argon2id (19 MiB, t=2, p=1) verify cost: {_hash_cost() * 1000:.0f} ms per login (single thread).\n"

@@ -138,7 +138,7 @@ def server_env(port: int, workdir: Path) -> dict:
 def server_commands(ports: list[int]) -> list[list[str]]:
     if args.http == "gunicorn":
         return [[sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{ports[0]}", "-w", str(args.workers),
-                 "--timeout", "120", "--preload", "quizsite.wsgi:application"]]
+                 "--timeout", "120", "quizsite.wsgi:application"]]
     return [[sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(p), "quizsite.asgi:application"]
             for p in ports]
 
@@ -380,7 +380,7 @@ def main() -> None:
         rows.append(f"| {kind} | {len(values)} | {statistics.median(values) * 1000:.0f} ms | {p95 * 1000:.0f} ms | "
                     f"{max(values) * 1000:.0f} ms | {len(errors[kind])} | {cpu} | {'met' if met else '**not met**'} |")
     if args.http == "gunicorn":
-        shape = (f"gunicorn, {args.workers} sync workers (`--preload`, `quizsite.wsgi`, DB_POOL_MAX_SIZE=4, as docs/deployment.md "
+        shape = (f"gunicorn, {args.workers} sync workers (`quizsite.wsgi`, DB_POOL_MAX_SIZE=4, as docs/deployment.md "
                  "serves pages; daphne serves only `/ws/`, which an online contest does not use)")
     else:
         shape = (f"{args.workers} daphne process(es) (`quizsite.asgi`, the one-server shape; students spread "

@@ -10,7 +10,3 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings")
 application = get_wsgi_application()
-
-from quizsite.warmup import warm_up  # noqa: E402 - needs the settings configured above
-
-warm_up()

@@ -66,6 +66,16 @@ def postgres_pids() -> list[int]:
     return pids
 
 
+def database_backend_pids(url: str) -> list[int]:
+    """The PostgreSQL backends connected to ``url``'s database (others' work on the server left out)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as connection:
+        rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
+    return [pid for (pid,) in rows]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -254,9 +254,9 @@ def trained_by(scope: Scope, *, cutoff: date, group: str) -> dict[object, int]:
 
 
 def coverage_counts(scope: Scope, *, cutoff: date) -> tuple[int, int]:
-    """(enrolled, trained by the end of ``cutoff``): two queries."""
-    enrollments = scope.enrollments()
-    return enrollments.count(), enrollments.filter(trained_before(day_end(cutoff))).count()
+    """(enrolled, trained by the end of ``cutoff``): one query."""
+    counts = scope.enrollments().aggregate(n=Count("pk"), trained=Count("pk", filter=trained_before(day_end(cutoff))))
+    return counts["n"], counts["trained"]
 
 
 def coverage_by_classroom(classrooms: QuerySet[Classroom], *, cutoff: date) -> dict[int, tuple[int, int]]:

@@ -23,15 +23,33 @@ from lessons.models import (
     Quiz,
     SimulationProgress,
 )
-from schools.models import Classroom, SchoolYear, User
+from quizsite.request_memo import per_request
+from schools.models import Classroom, User
+from schools.selectors import student_current_enrollment
 
 DEFAULT_COURSE_KEY = "dvctt"
 SATISFIED_STARS = 4
 
 
 def course_default() -> Course | None:
-    """The platform's course (key "dvctt"), or None before ``load_curriculum`` ran."""
-    return Course.objects.filter(key=DEFAULT_COURSE_KEY).first()
+    """The platform's course (key "dvctt"), or None before ``load_curriculum`` ran; read once per request."""
+    return per_request("course.default", lambda: Course.objects.filter(key=DEFAULT_COURSE_KEY).first())
+
+
+def course_default_lessons() -> tuple[Course | None, list[Lesson]]:
+    """The platform's course and its active lessons in order: one query, once per request."""
+
+    def read():
+        lessons = list(
+            Lesson.objects.filter(course__key=DEFAULT_COURSE_KEY, is_active=True).select_related("course")
+            .order_by("order")
+        )
+        if not lessons:
+            return course_default(), []
+        per_request("course.default", lambda: lessons[0].course)
+        return lessons[0].course, lessons
+
+    return per_request("course.default_lessons", read)
 
 
 def course_lessons(course: Course) -> QuerySet[Lesson]:
@@ -92,17 +110,18 @@ class CourseProgress:
 
 
 def student_current_classroom(student: User) -> Classroom | None:
-    return (
-        Classroom.objects.filter(enrollments__student=student, school_year=SchoolYear.current()).first()
-    )
+    enrollment = student_current_enrollment(student)
+    return enrollment.classroom if enrollment else None
 
 
 def course_progress(*, student: User, course: Course | None = None) -> CourseProgress | None:
-    """Lessons done, next lesson and progress toward "trained" for one student (6 queries)."""
-    course = course or course_default()
+    """Lessons done, next lesson and progress toward "trained" for one student (5 queries)."""
     if course is None:
-        return None
-    lessons = list(course_lessons(course))
+        course, lessons = course_default_lessons()
+        if course is None:
+            return None
+    else:
+        lessons = list(course_lessons(course))
     completions = {c.lesson_id: c for c in LessonCompletion.objects.filter(student=student, lesson__course=course)}
     classroom = student_current_classroom(student)
     due = (
@@ -191,8 +210,10 @@ class CompletionGrid:
 
 def classroom_completion_grid(*, classroom: Classroom, course: Course | None = None) -> CompletionGrid:
     """Who completed what in a class, in Vietnamese name order (5 queries). Teacher-only data."""
-    course = course or course_default()
-    lessons = list(course_lessons(course)) if course else []
+    if course is None:
+        course, lessons = course_default_lessons()
+    else:
+        lessons = list(course_lessons(course))
     students = list(User.objects.filter(enrollments__classroom=classroom).order_by("name_sort", "pk"))
     completions = {
         (c.student_id, c.lesson_id): c

@@ -57,9 +57,8 @@ def _errors(error: ValidationError) -> list[str]:
 
 @login_required
 def course_overview(request):
-    course = selectors.course_default()
-    progress = selectors.course_progress(student=request.user, course=course) if _is_student(request) else None
-    lessons = selectors.course_lessons(course) if course else []
+    course, lessons = selectors.course_default_lessons()
+    progress = selectors.course_progress(student=request.user) if _is_student(request) else None
     checks = evidence_selectors.student_checks(student=request.user) if progress is not None else None
     return render(
         request, "lessons/course.html",

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from lessons.grading import draw_questions, shuffled
@@ -12,6 +12,7 @@ from online_contests import ranking
 from online_contests.models import Attempt, OnlineContest, Phase, Prize, RefusedRequest, SchoolResult
 from schools.access import provinces_administered, schools_administered
 from schools.models import Classroom, Enrollment, School, SchoolYear, User
+from schools.selectors import student_current_enrollment
 
 
 def contests_managed(*, user: User) -> QuerySet[OnlineContest]:
@@ -46,19 +47,34 @@ def student_enrollment_in_scope(*, contest: OnlineContest, student: User) -> Enr
     )
 
 
-def contests_for_student(*, student: User) -> QuerySet[OnlineContest]:
-    """Announced contests whose scope includes the student's current enrolment."""
-    enrollment = (
-        Enrollment.objects.filter(student=student, school_year=SchoolYear.current()).select_related("classroom").first()
+def _announced_to_school_of(enrollment: Enrollment) -> QuerySet[OnlineContest]:
+    return OnlineContest.objects.exclude(status=OnlineContest.Status.DRAFT).filter(
+        school_year=enrollment.school_year_id, schools=enrollment.classroom.school_id
     )
+
+
+def contests_for_student(*, student: User) -> list[OnlineContest]:
+    """Announced contests whose scope includes the student's current enrolment, by closing time."""
+    enrollment = student_current_enrollment(student)
     if enrollment is None:
-        return OnlineContest.objects.none()
-    candidates = OnlineContest.objects.exclude(status=OnlineContest.Status.DRAFT).filter(
-        school_year=enrollment.school_year, schools=enrollment.classroom.school_id
+        return []
+    # Grades are a short JSON list, which SQLite cannot filter on: a school has few contests a year.
+    contests = _announced_to_school_of(enrollment).order_by("closes_at")
+    return [c for c in contests if enrollment.classroom.grade in c.grades]
+
+
+def contest_for_student(*, student: User, pk: int) -> OnlineContest | None:
+    """One announced contest whose scope includes the student's current enrolment, with its question count."""
+    enrollment = student_current_enrollment(student)
+    if enrollment is None:
+        return None
+    contest = (
+        _announced_to_school_of(enrollment)
+        .filter(pk=pk)
+        .annotate(pool_question_count=Coalesce(Sum("pools__count"), 0))
+        .first()
     )
-    # Grades are a short JSON list, which SQLite cannot filter on: select by pk from the few candidates.
-    in_grade = [c.pk for c in candidates.only("pk", "grades") if enrollment.classroom.grade in c.grades]
-    return OnlineContest.objects.filter(pk__in=in_grade)
+    return contest if contest is not None and enrollment.classroom.grade in contest.grades else None
 
 
 @dataclass(frozen=True)
@@ -70,7 +86,7 @@ class StudentContest:
 
 def student_contest_list(*, student: User, now: datetime) -> list[StudentContest]:
     """The student's contests with their phase and own attempt: open first, then upcoming, then results."""
-    contests = list(contests_for_student(student=student).order_by("closes_at"))
+    contests = contests_for_student(student=student)
     attempts = {a.contest_id: a for a in Attempt.objects.filter(student=student, contest__in=contests)}
     order = {Phase.OPEN: 0, Phase.UPCOMING: 1, Phase.CLOSED: 2, Phase.PUBLISHED: 3}
     rows = [StudentContest(c, c.phase(now), attempts.get(c.pk)) for c in contests]

@@ -268,14 +268,16 @@ def school_summary_xlsx(request, pk):
 
 @role_required(Role.STUDENT)
 def contest_detail(request, pk):
-    contest = get_object_or_404(selectors.contests_for_student(student=request.user), pk=pk)
+    contest = selectors.contest_for_student(student=request.user, pk=pk)
+    if contest is None:
+        raise Http404
     now = timezone.now()
     attempt = Attempt.objects.filter(contest=contest, student=request.user).first()
     if attempt is not None:
         services.attempt_finalise_if_expired(attempt=attempt, now=now)
     return render(request, "online_contests/contest_detail.html", {
         "contest": contest, "phase": contest.phase(now), "Phase": Phase, "attempt": attempt,
-        "question_count": contest.question_count,
+        "question_count": contest.pool_question_count,
     })
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from quizsite.request_memo import per_request
 from schools.names import normalize_name, vietnamese_sort_key
 
 
@@ -81,7 +82,8 @@ class SchoolYear(models.Model):
 
     @classmethod
     def current(cls) -> "SchoolYear | None":
-        return cls.objects.filter(is_current=True).first()
+        """The current school year, read once per request (every panel of a page asks)."""
+        return per_request("school_year.current", lambda: cls.objects.filter(is_current=True).first())
 
 
 GRADE_PATTERN = re.compile(r"^\s*(10|11|12)")

@@ -16,7 +16,7 @@ def user_roles(request) -> list[RoleAssignment]:
     """The signed-in user's role assignments, read once per request (the header needs them too)."""
     roles = getattr(request, "_roles", None)
     if roles is None:
-        roles = request._roles = list(request.user.roles.select_related("school", "province"))
+        roles = request._roles = list(request.user.roles.select_related("school__province", "province"))
     return roles
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from quizsite.request_memo import per_request
 from schools.models import Classroom, Enrollment, Province, RoleAssignment, School, SchoolYear, User
 
 
@@ -37,3 +38,19 @@ def province_schools_with_counts(province: Province, school_year: SchoolYear | N
             "classrooms__enrollments", filter=Q(classrooms__school_year=school_year), distinct=True
         ),
     ).order_by("name")
+
+
+def student_current_enrollment(student: User) -> Enrollment | None:
+    """The student's enrolment this school year with its class, school and year: one query, once per request."""
+
+    def read():
+        enrollment = (
+            Enrollment.objects.filter(student=student, school_year__is_current=True)
+            .select_related("classroom__school", "school_year")
+            .first()
+        )
+        if enrollment is not None:  # the same year, for the panels that ask for it
+            per_request("school_year.current", lambda: enrollment.school_year)
+        return enrollment
+
+    return per_request(("student.current_enrollment", student.pk), read)

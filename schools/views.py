@@ -31,7 +31,7 @@ Role = RoleAssignment.Role
 
 def classroom_for_user_or_404(user, pk) -> Classroom:
     """Shared by other apps: a class the user manages, or 404."""
-    return get_object_or_404(classrooms_managed(user).select_related("school", "school_year"), pk=pk)
+    return get_object_or_404(classrooms_managed(user).select_related("school__province", "school_year"), pk=pk)
 
 
 HOME_BY_ROLE = {
@@ -112,9 +112,10 @@ def role_switch(request):
 
 @role_required(Role.STUDENT)
 def student_home(request):
-    enrollment = request.user.enrollments.select_related("classroom__school", "school_year").order_by(
-        "-school_year__starts_on"
-    ).first()
+    # This year's class (the panels need it too, so it is read once); else the latest one.
+    enrollment = selectors.student_current_enrollment(request.user) or request.user.enrollments.select_related(
+        "classroom__school", "school_year"
+    ).order_by("-school_year__starts_on").first()
     context = {
         "enrollment": enrollment,
         "open_practice": lesson_selectors.student_open_practice(student=request.user),

@@ -1,12 +1,13 @@
 """Coverage panels for the role home pages, and a small lookup filter for the lesson grid."""
 
 from django import template
+from django.db.models import Count
 from django.utils import timezone
 
 from coverage import forecast, selectors
 from coverage.selectors import Scope
 from schools.access import classrooms_taught
-from schools.models import SchoolYear
+from schools.models import SchoolYear, User
 
 register = template.Library()
 
@@ -73,4 +74,11 @@ def coverage_teacher_panel(context):
 @register.inclusion_tag("coverage/panels/student.html", takes_context=True)
 def coverage_student_panel(context):
     user = context["request"].user
-    return {"trained": user.course_completions.exists(), "guided_count": user.people_guided.count()}
+    # One query for both figures; each student has at most a few of either row.
+    completions, guided = (
+        User.objects.filter(pk=user.pk)
+        .annotate(completions=Count("course_completions", distinct=True), guided=Count("people_guided", distinct=True))
+        .values_list("completions", "guided")
+        .get()
+    )
+    return {"trained": completions > 0, "guided_count": guided}

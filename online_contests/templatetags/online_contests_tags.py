@@ -1,3 +1,5 @@
+import functools
+
 import nh3
 from django import template
 from django.db.models import Q
@@ -19,10 +21,18 @@ def duration_vi(value) -> str:
     return duration_text(value)
 
 
+@functools.lru_cache(maxsize=256)
+def _cleaned(html: str) -> str:
+    return nh3.clean(html)
+
+
 @register.filter
 def sanitised(html: str) -> str:
-    """Rules HTML: sanitised when saved, and cleaned again here so only nh3 output is ever marked safe."""
-    return mark_safe(nh3.clean(html or ""))  # noqa: S308 - nh3 output
+    """Rules HTML: sanitised when saved, and cleaned again here so only nh3 output is ever marked safe.
+
+    The output depends on the text alone, so each process cleans a contest's rules once.
+    """
+    return mark_safe(_cleaned(html or ""))  # noqa: S308 - nh3 output
 
 
 @register.inclusion_tag("online_contests/panel_student.html", takes_context=True)

@@ -20,8 +20,9 @@ from tests.online_contests.factories import make_contest
 pytestmark = pytest.mark.django_db
 
 # Every page pays the session, the user and the user's roles (3 queries) first.
-STUDENT_HOME_QUERIES = 13  # + enrolment, lessons, completions, due dates, trained, live, online x2, guided, certificates
-COURSE_PAGE_QUERIES = 8  # + lessons, completions, enrolment, due dates, trained
+STUDENT_HOME_QUERIES = 15  # + enrolment, lessons, completions, due dates, trained, live, online x2, guided, certificates,
+#                            the unfinished practice and the open online attempt ("Tiếp tục")
+COURSE_PAGE_QUERIES = 12  # + lessons, completions, enrolment, due dates, trained, and the entry/exit check offer (4)
 CONTEST_PAGE_QUERIES = 6  # + enrolment, contest with its question count, own attempt
 
 

@@ -66,9 +66,12 @@ def test_starting_again_continues_the_same_attempt_with_the_remaining_time(world
     assert Attempt.objects.count() == 1
 
 
-def test_answers_save_as_given_and_can_change_until_submit(world, contest, now):
+def test_answers_save_as_given_and_can_change_until_submit(world, now):
+    # Every drawn question is single-choice, so the draw always offers one (a mixed pool may not).
+    contest = make_contest(world, now=now, pools={make_pool(4, kinds=["single"]): 2})
     attempt = services.attempt_start(contest=contest, student=world.students[0], now=now)
-    question = next(q for q in attempt.question_ids if Question.objects.get(pk=q).kind == "single")
+    question = attempt.question_ids[0]
+    assert Question.objects.get(pk=question).kind == "single"
     services.answer_save(attempt=attempt, question_id=question, values=positions_for(attempt, question, right=False),
                          now=now + timedelta(minutes=1))
     assert AttemptAnswer.objects.get(attempt=attempt, question_id=question).is_correct is False

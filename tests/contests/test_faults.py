@@ -405,6 +405,11 @@ def test_a_redis_restart_mid_question_loses_frames_but_no_answer(world, tmp_path
                 await wait_all(*(p.until_phase("question", index) for p, _ in players))
                 # B's players first, then A's: the host on A hears counts that only B can have sent.
                 await wait_all(*(answer(*players[n], index) for n in range(on_host_worker, players_total)))
+                # Wait for a count only B's players can make before A's answer (counts are coalesced,
+                # so without the wait a slow machine may fold B's count into one sent after A's answers).
+                await host.wait(lambda index=index: any(
+                    1 <= f["count"] <= players_total - on_host_worker for f in host.of_type("answers", index=index)),
+                    what=f"an answer count from worker B for question {index}")
                 await wait_all(*(answer(*players[n], index) for n in range(on_host_worker)))
                 await wait_all(host.until_phase("reveal", index), *(p.until_phase("reveal", index) for p, _ in players))
             await host.send({"type": "next", "seq": host.seq})

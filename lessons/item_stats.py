@@ -160,43 +160,46 @@ def _response(text) -> list:
     return value if isinstance(value, list) else []
 
 
-def _practice_rows(students: QuerySet[User] | None, question_ids) -> list[tuple]:
-    answers = PracticeAnswer.objects.filter(attempt__submitted_at__isnull=False)
+def _bank_answer_rows(
+    answers: QuerySet, *, attempt: str, students: QuerySet[User] | None, question_ids, test: str | None, score: str
+) -> list[tuple]:
+    """Banded rows of a source whose answers point at the bank question and carry ``is_correct``.
+
+    ``attempt`` is the path to the attempt (or check) an answer belongs to, ``test`` the field that
+    tells one test apart from another (an online contest; None: each question is its own test), and
+    ``score`` the attempt's score used to rank it.
+    """
     if students is not None:
-        answers = answers.filter(attempt__student__in=students)
+        answers = answers.filter(**{f"{attempt}__student__in": students})
     if question_ids is not None:
         answers = answers.filter(question_id__in=question_ids)
     answers = answers.annotate(
-        ctx_id=Value(0, output_field=IntegerField()), item_ref=F("question_id"),
+        ctx_id=F(test) if test else Value(0, output_field=IntegerField()), item_ref=F("question_id"),
         resp_text=Cast("response", TextField()), ok_int=Case(When(is_correct=True, then=1), default=0),
     )
-    return _banded(answers, partition=[F("question_id")], score=F("attempt__percent"))
+    partition = [F(test), F("question_id")] if test else [F("question_id")]
+    return _banded(answers, partition=partition, score=F(score))
+
+
+def _practice_rows(students: QuerySet[User] | None, question_ids) -> list[tuple]:
+    return _bank_answer_rows(
+        PracticeAnswer.objects.filter(attempt__submitted_at__isnull=False), attempt="attempt", students=students,
+        question_ids=question_ids, test=None, score="attempt__percent",
+    )
 
 
 def _check_rows(students: QuerySet[User] | None, question_ids) -> list[tuple]:
-    answers = CheckAnswer.objects.filter(learning_check__submitted_at__isnull=False)
-    if students is not None:
-        answers = answers.filter(learning_check__student__in=students)
-    if question_ids is not None:
-        answers = answers.filter(question_id__in=question_ids)
-    answers = answers.annotate(
-        ctx_id=Value(0, output_field=IntegerField()), item_ref=F("question_id"),
-        resp_text=Cast("response", TextField()), ok_int=Case(When(is_correct=True, then=1), default=0),
+    return _bank_answer_rows(
+        CheckAnswer.objects.filter(learning_check__submitted_at__isnull=False), attempt="learning_check",
+        students=students, question_ids=question_ids, test=None, score="learning_check__percent",
     )
-    return _banded(answers, partition=[F("question_id")], score=F("learning_check__percent"))
 
 
 def _online_rows(students: QuerySet[User] | None, question_ids) -> list[tuple]:
-    answers = AttemptAnswer.objects.filter(attempt__finished_at__isnull=False)
-    if students is not None:
-        answers = answers.filter(attempt__student__in=students)
-    if question_ids is not None:
-        answers = answers.filter(question_id__in=question_ids)
-    answers = answers.annotate(
-        ctx_id=F("attempt__contest_id"), item_ref=F("question_id"),
-        resp_text=Cast("response", TextField()), ok_int=Case(When(is_correct=True, then=1), default=0),
+    return _bank_answer_rows(
+        AttemptAnswer.objects.filter(attempt__finished_at__isnull=False), attempt="attempt", students=students,
+        question_ids=question_ids, test="attempt__contest_id", score="attempt__score",
     )
-    return _banded(answers, partition=[F("attempt__contest_id"), F("question_id")], score=F("attempt__score"))
 
 
 def _live_rows(students: QuerySet[User] | None) -> list[tuple]:

@@ -1,4 +1,4 @@
-"""Shared pieces of the step-by-step mock simulations (procedure sheet, dossier tracking).
+"""Shared pieces of the mock simulations (procedure sheet, dossier tracking; the portal reuses the file-name check).
 
 The rules are pure functions over plain data: ``state`` is the small JSON kept in
 ``SimulationProgress.state`` (the step reached and a few values the server made,
@@ -54,14 +54,19 @@ def step_check(steps: Sequence[str], step: int, data: Data, state: dict) -> Outc
     return None
 
 
-def attachment_error(data: Data) -> str:
-    """Why the file name posted as ``attachment`` is refused ("" when it is fine); the file itself never travels."""
-    name = one(data, "attachment").lower()
+def file_name_error(name: str, *, max_length: int | None = None) -> str:
+    """Why an attached file's name is refused ("" when it is fine); the file itself never travels."""
+    name = name.strip().lower()
     if not name:
         return "Em chưa chọn tệp giấy tờ để đính kèm."
-    if not name.endswith(ATTACHMENT_EXTENSIONS) or len(name) > 255:
+    if not name.endswith(ATTACHMENT_EXTENSIONS) or (max_length is not None and len(name) > max_length):
         return "Chỉ đính kèm tệp PDF hoặc ảnh (JPG, PNG)."
     return ""
+
+
+def attachment_error(data: Data) -> str:
+    """Why the file name posted as ``attachment`` is refused ("" when it is fine)."""
+    return file_name_error(one(data, "attachment"), max_length=255)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from lessons.sim_base import file_name_error
+
 PORTAL = "portal"
 REAL_SITE = "real-site"
 
@@ -59,7 +61,6 @@ PROCEDURES = {
     "ly-lich-tu-phap": Procedure("Cấp phiếu lý lịch tư pháp", "Sở Tư pháp tỉnh Mô Phỏng (mô phỏng)", "100.000 đồng"),
 }
 TRACK_STATES = ("Đã tiếp nhận", "Đang xử lý", "Có kết quả")
-ATTACHMENT_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
 ATTACH_SOURCES = ("upload", "store")
 STORED_DOCUMENTS = {
     "trich-luc-khai-sinh": "Bản sao trích lục khai sinh (bản điện tử có chữ ký số)",
@@ -165,12 +166,8 @@ def _check_attach(data: Mapping[str, str], state: dict) -> dict[str, str]:
         if data.get("stored_document") not in STORED_DOCUMENTS:
             return {"stored_document": "Em hãy chọn một giấy tờ trong kho dữ liệu."}
         return {}
-    name = data.get("attachment", "").strip().lower()
-    if not name:
-        return {"attachment": "Em chưa chọn tệp giấy tờ để đính kèm."}
-    if not name.endswith(ATTACHMENT_EXTENSIONS):
-        return {"attachment": "Chỉ đính kèm tệp PDF hoặc ảnh (JPG, PNG)."}
-    return {}
+    error = file_name_error(data.get("attachment", ""))
+    return {"attachment": error} if error else {}
 
 
 def _check_trap(data: Mapping[str, str], state: dict) -> dict[str, str]:

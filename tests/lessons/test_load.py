@@ -102,13 +102,18 @@ def test_load_reports_questions_added_changed_retired(curriculum_copy):
     assert "0 thêm mới, 0 sửa, 0 ngừng dùng" in out.getvalue()
 
 
+def question_block(text: str, key: str) -> tuple[int, str]:
+    """Where the item ``key`` starts in a question file, and its lines up to the next item."""
+    start = text.index(f"  - id: {key}")
+    return start, text[start:text.index("\n  - id:", start + 1)]
+
+
 @pytest.mark.django_db
 def test_same_id_with_another_key_is_refused_and_nothing_written(curriculum_copy):
     services.curriculum_load(root=curriculum_copy)
     path = curriculum_copy / "questions" / "l1.yaml"
     text = path.read_text(encoding="utf-8")
-    start = text.index("  - id: l1-q01")
-    block = text[start:text.index("\n  - id:", start + 1)]
+    start, block = question_block(text, "l1-q01")
     moved = block.replace(", correct: true}", "}").replace('{id: b, text: "', '{id: b, correct: true, text: "', 1)
     assert moved != block
     path.write_text(text.replace(block, moved.replace("Câu nào mô tả đúng nhất", "Câu nào mô tả sai")), encoding="utf-8")
@@ -125,8 +130,7 @@ def test_reordering_options_keeps_the_id(curriculum_copy):
     services.curriculum_load(root=curriculum_copy)
     path = curriculum_copy / "questions" / "l1.yaml"
     text = path.read_text(encoding="utf-8")
-    start = text.index("  - id: l1-q01")
-    block = text[start:text.index("\n  - id:", start + 1)]
+    start, block = question_block(text, "l1-q01")
     lines = block.split("\n")
     options = [i for i, line in enumerate(lines) if line.strip().startswith("- {id:")]
     lines[options[0]], lines[options[-1]] = lines[options[-1]], lines[options[0]]

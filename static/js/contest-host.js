@@ -11,19 +11,6 @@
   var shared = !config.shuffle_choices;
 
   function $(name) { return root.querySelector("[data-" + name + "]"); }
-  /* A new screen takes the focus (its first field, else its heading) and is announced, so keyboard and
-     screen-reader users follow the contest; a re-render that removed the focused element does the same. */
-  function arrive(section, changed) {
-    if (!changed && document.activeElement && document.activeElement !== document.body && root.contains(document.activeElement)) { return; }
-    var target = section.querySelector("input:not([type=hidden])") || section.querySelector("h1, h2");
-    if (!target) { return; }
-    if (!/^(INPUT|BUTTON|A)$/.test(target.tagName)) { target.setAttribute("tabindex", "-1"); }
-    target.focus({ preventScroll: true });
-    if (changed) {
-      var heading = section.querySelector("h1, h2");
-      $("announce").textContent = heading ? heading.textContent.trim() : "";
-    }
-  }
   function show(screen) {
     var changed = root.dataset.shown !== screen, section = null;
     root.querySelectorAll("[data-screen]").forEach(function (el) {
@@ -33,7 +20,7 @@
     root.dataset.phase = screen;
     root.dataset.shown = screen;
     fit();
-    if (section) { arrive(section, changed); }
+    if (section) { contestArrive(root, section, changed); }
   }
   /* Shrink the text (down to 70 %) until the screen fits the stage without scrolling. */
   function fit() {

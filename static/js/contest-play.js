@@ -10,19 +10,6 @@
   var selection = [], countdown = null, texts = {};
 
   function $(name) { return root.querySelector("[data-" + name + "]"); }
-  /* A new screen takes the focus (its first field, else its heading) and is announced, so keyboard and
-     screen-reader users follow the contest; a re-render that removed the focused element does the same. */
-  function arrive(section, changed) {
-    if (!changed && document.activeElement && document.activeElement !== document.body && root.contains(document.activeElement)) { return; }
-    var target = section.querySelector("input:not([type=hidden])") || section.querySelector("h1, h2");
-    if (!target) { return; }
-    if (!/^(INPUT|BUTTON|A)$/.test(target.tagName)) { target.setAttribute("tabindex", "-1"); }
-    target.focus({ preventScroll: true });
-    if (changed) {
-      var heading = section.querySelector("h1, h2");
-      $("announce").textContent = heading ? heading.textContent.trim() : "";
-    }
-  }
   function show(screen) {
     var changed = root.dataset.screen !== screen, section = null;
     root.querySelectorAll("[data-screen]").forEach(function (el) {
@@ -31,7 +18,7 @@
     });
     root.dataset.screen = screen;
     fit();
-    if (section) { arrive(section, changed); }
+    if (section) { contestArrive(root, section, changed); }
   }
   /* "Connected" is announced but takes no room on a phone; trouble shows as a line of its own. */
   function status(text) {

@@ -98,6 +98,21 @@
       t: JSON.parse(document.getElementById("contest-strings").textContent)
     };
   };
+  /* A new screen of ``page`` takes the focus (its first field, else its heading) and is announced, so
+     keyboard and screen-reader users follow the contest; a re-render that removed the focused element
+     does the same. Shared by the host and the player screens. */
+  root.contestArrive = function (page, section, changed) {
+    var active = document.activeElement;
+    if (!changed && active && active !== document.body && page.contains(active)) { return; }
+    var target = section.querySelector("input:not([type=hidden])") || section.querySelector("h1, h2");
+    if (!target) { return; }
+    if (!/^(INPUT|BUTTON|A)$/.test(target.tagName)) { target.setAttribute("tabindex", "-1"); }
+    target.focus({ preventScroll: true });
+    if (changed) {
+      var heading = section.querySelector("h1, h2");
+      page.querySelector("[data-announce]").textContent = heading ? heading.textContent.trim() : "";
+    }
+  };
   root.contestShapes = ["▲", "◆", "●", "■", "★", "⬟"];
   root.contestLetters = "ABCDEF";
 })(window);

@@ -16,11 +16,11 @@ the parent's or guardian's agreement written in it) and a paper proving lawful
 residence; 3 working days from a complete file; the fee is set by the province.
 """
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lessons.sim_base import Data, Option, Outcome, choice_feedback, one, step_check
+from schools.names import fold
 
 PROCEDURE = "procedure"
 STEPS = ("login", "find", "sheet")
@@ -135,14 +135,9 @@ def step_name(step: int) -> str:
     return STEPS[step] if step < len(STEPS) else "done"
 
 
-def fold(text: str) -> str:
-    """Lower case without Vietnamese accents, for a forgiving search ("tam tru" finds "Tạm trú")."""
-    text = text.lower().replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
 def procedures_matching(query: str) -> tuple[Option, ...]:
-    """The procedures whose name contains every word of ``query`` (all of them for an empty query)."""
+    """The procedures whose name contains every word of ``query``, accents ignored ("tam tru" finds "Tạm trú");
+    all of them for an empty query."""
     words = fold(query).split()[:10]
     return tuple(p for p in PROCEDURES if all(w in fold(p.text) for w in words))
 

@@ -1,4 +1,4 @@
-"""Vietnamese names: collation order and masking.
+"""Vietnamese names: collation order, masking, and accent-free matching.
 
 Vietnamese lists sort by given name (tên, the last word), then middle name,
 then family name, in Vietnamese letter order (a ă â b c d đ e ê …) with tones
@@ -18,6 +18,12 @@ LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 def normalize_name(raw: str) -> str:
     """NFC-normalise and collapse whitespace, as names are stored."""
     return " ".join(unicodedata.normalize("NFC", raw).split())
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics ('Đồng ý' → 'dong y'), for matching only, never for storing."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def _split_syllable(word: str) -> tuple[list[str], int]:

@@ -37,7 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from quizsite.spreadsheets import MAX_UNZIPPED_BYTES, CellBudget, TooManyCells, csv_row, xlsx_rows, xlsx_set
 from quizsite.text_encoding import decode_unicode, utf16_variant
-from schools.names import normalize_name
+from schools.names import fold, normalize_name
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DATA_ROWS = 20_000
@@ -136,14 +136,8 @@ def _clean(value: str) -> str:
     return normalize_name(value.translate(_TEXT_CLEANUP))
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics ('Đồng ý' → 'dong y'), for matching only."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", _fold(text))
+    return re.findall(r"[a-z0-9]+", fold(text))
 
 
 def _compact(text: str) -> str:
